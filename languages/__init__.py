@@ -1,0 +1,1 @@
+"""Built-in language plugins, registered through the homeostasis.languages entry points."""

@@ -1,0 +1,83 @@
+"""Python: grammar, traceback reader, conventions and the libcst precise fixer."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from homeostasis.languages.python import exceptions, knowledge
+from homeostasis.model import Document, ErrorEvent, Origin
+from homeostasis.plugins.language import Language, PreciseFixer
+
+if TYPE_CHECKING:
+    import tree_sitter
+
+
+class PythonLanguage(Language):
+    id = "python"
+    extensions = (".py", ".pyi", ".pyw")
+    comment_prefix = "#"
+    indent_unit = "    "
+    library_markers = (
+        "/site-packages/",
+        "/dist-packages/",
+        "/lib/python",
+        "/lib64/python",
+        "/Lib/",
+        "<frozen ",
+        "<string>",
+        "/.venv/",
+        "/venv/",
+        "/.tox/",
+        "/_pytest/",
+        "/pluggy/",
+    )
+
+    def grammar(self) -> tree_sitter.Language:
+        import tree_sitter
+        import tree_sitter_python
+
+        return tree_sitter.Language(tree_sitter_python.language())
+
+    def read_errors(self, text: str, origin: Origin = Origin.PASTE) -> list[ErrorEvent]:
+        from homeostasis.languages.python.reader import read_errors
+
+        return read_errors(text, origin)
+
+    def sniff_errors(self, text: str) -> bool:
+        return "Traceback" in text or 'File "' in text or "Error" in text or "Exception" in text
+
+    def exception_ancestors(self, error_type: str) -> tuple[str, ...]:
+        return exceptions.ancestors(error_type)
+
+    def is_statement(self, node_type: str) -> bool:
+        return node_type.endswith("statement") or node_type in _COMPOUND
+
+    def is_library_path(self, path: str) -> bool:
+        normalized = path.replace("\\", "/")
+        if normalized.startswith("<") and normalized.endswith(">"):
+            return True  # <stdin>, <string>, <frozen ...>: nothing to open
+        return any(marker in normalized for marker in self.library_markers)
+
+    def enrich(self, error_type: str, captures: Mapping[str, str], document: Document | None) -> dict[str, str]:
+        return knowledge.enrich(error_type, captures, document)
+
+    def precise_fixer(self) -> PreciseFixer | None:
+        from homeostasis.languages.python.precise import PythonPreciseFixer
+
+        return PythonPreciseFixer()
+
+
+_COMPOUND = frozenset(
+    {
+        "function_definition",
+        "class_definition",
+        "decorated_definition",
+        "if_statement",
+        "for_statement",
+        "while_statement",
+        "try_statement",
+        "with_statement",
+        "match_statement",
+    }
+)

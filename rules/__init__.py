@@ -1,0 +1,1 @@
+"""Built-in rules, fix templates and the rules JSON Schema (package data)."""

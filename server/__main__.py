@@ -1,0 +1,3 @@
+from homeostasis.cli.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,69 @@
+"""A finding: a rule matched a document or an error event."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from homeostasis.model.fix import Fix
+from homeostasis.model.span import Span
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+    HINT = "hint"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 3, "warning": 2, "info": 1, "hint": 0}[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One piece of evidence behind a confidence score."""
+
+    text: str
+    delta: float
+
+
+@dataclass(frozen=True, slots=True)
+class Confidence:
+    score: float
+    reasons: tuple[Reason, ...]
+
+    def explain(self) -> str:
+        parts = [f"{r.text} ({r.delta:+.2f})" for r in self.reasons]
+        return f"{self.score:.2f}: " + "; ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    """A location that explains a finding: a stack frame or a chained cause."""
+
+    path: str
+    span: Span
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule_id: str
+    kind: str  # "runtime" or "pattern"
+    path: str
+    span: Span
+    message: str
+    severity: Severity
+    confidence: Confidence
+    category: str
+    fixes: tuple[Fix, ...] = ()
+    related: tuple[Related, ...] = ()
+    captures: tuple[tuple[str, str], ...] = ()
+    # Set when the failing frame is not in the workspace: diagnose, never edit.
+    located: bool = True
+    error_type: str | None = None
+    notes: tuple[str, ...] = field(default=())
+
+    def capture(self, name: str) -> str | None:
+        return dict(self.captures).get(name)

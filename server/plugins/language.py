@@ -1,0 +1,89 @@
+"""What a language plugin provides. The core talks to languages only through this."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from functools import cached_property
+from typing import TYPE_CHECKING, Protocol
+
+from homeostasis.model import Document, ErrorEvent, FileEdit, Origin, Span
+
+if TYPE_CHECKING:
+    import tree_sitter
+
+
+class Sources(Protocol):
+    """Read access to workspace files, given to the engine by a front end."""
+
+    def get(self, path: str) -> Document | None: ...
+
+
+class PreciseFixer(Protocol):
+    """Syntax-aware edits that text templates cannot express exactly."""
+
+    def operations(self) -> frozenset[str]: ...
+
+    def fix(
+        self,
+        operation: str,
+        params: Mapping[str, str],
+        document: Document,
+        span: Span,
+        sources: Sources,
+    ) -> tuple[FileEdit, ...] | None:
+        """Edits for ``operation`` at ``span``, or None when it does not apply."""
+        ...
+
+
+class Language(ABC):
+    """A language plugin. Subclasses are registered under ``homeostasis.languages``."""
+
+    id: str
+    extensions: tuple[str, ...]
+    comment_prefix: str
+    indent_unit: str = "    "
+    # Path fragments that mark a frame as library code, never the project's.
+    library_markers: tuple[str, ...] = ()
+
+    @abstractmethod
+    def grammar(self) -> tree_sitter.Language:
+        """The tree-sitter grammar (from the language's own wheel)."""
+
+    @abstractmethod
+    def read_errors(self, text: str, origin: Origin = Origin.PASTE) -> list[ErrorEvent]:
+        """Every error event found in raw output. Never raises on bad input."""
+
+    def sniff_errors(self, text: str) -> bool:
+        """Cheap check whether ``text`` may hold this language's error output."""
+        return True
+
+    def exception_ancestors(self, error_type: str) -> tuple[str, ...]:
+        """The type and its base classes, most specific first (short names)."""
+        return (error_type.rsplit(".", 1)[-1],)
+
+    def is_statement(self, node_type: str) -> bool:
+        return node_type.endswith("statement")
+
+    def is_library_path(self, path: str) -> bool:
+        normalized = path.replace("\\", "/")
+        return any(marker in normalized for marker in self.library_markers)
+
+    def suppression_comment(self, rule_ids: tuple[str, ...]) -> str:
+        return f"{self.comment_prefix} homeostasis: ignore[{', '.join(rule_ids)}]"
+
+    def enrich(self, error_type: str, captures: Mapping[str, str], document: Document | None) -> dict[str, str]:
+        """Language knowledge added to a finding's captures (e.g. a did-you-mean)."""
+        return {}
+
+    def precise_fixer(self) -> PreciseFixer | None:
+        return None
+
+    @cached_property
+    def parser(self) -> tree_sitter.Parser:
+        import tree_sitter
+
+        return tree_sitter.Parser(self.grammar())
+
+    def parse(self, document: Document) -> tree_sitter.Tree:
+        return self.parser.parse(document.source)

@@ -1,0 +1,56 @@
+"""Discovery of language plugins through the ``homeostasis.languages`` entry points."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+from pathlib import PurePath
+
+from homeostasis.plugins.language import Language
+
+ENTRY_POINT_GROUP = "homeostasis.languages"
+
+
+@dataclass(frozen=True)
+class Registry:
+    languages: Mapping[str, Language]
+    # Plugins that failed to load, as "name: reason", for `homeostasis doctor`-style reporting.
+    errors: tuple[str, ...] = ()
+
+    def get(self, language_id: str) -> Language | None:
+        return self.languages.get(language_id)
+
+    def for_path(self, path: str) -> Language | None:
+        suffix = PurePath(path).suffix.lower()
+        for language in self.languages.values():
+            if suffix in language.extensions:
+                return language
+        return None
+
+    def __iter__(self) -> Iterator[Language]:
+        return iter(self.languages.values())
+
+    @property
+    def extensions(self) -> frozenset[str]:
+        return frozenset(ext for lang in self for ext in lang.extensions)
+
+
+def load_registry(extra: Iterable[Language] = ()) -> Registry:
+    """Every installed language plugin. A plugin that fails to load is skipped, not fatal."""
+    found: dict[str, Language] = {}
+    errors: list[str] = []
+    for entry in entry_points(group=ENTRY_POINT_GROUP):
+        try:
+            plugin = entry.load()
+            language = plugin() if isinstance(plugin, type) else plugin
+        except Exception as exc:  # a broken third-party plugin must not take the tool down
+            errors.append(f"{entry.name}: {exc}")
+            continue
+        if isinstance(language, Language):
+            found[language.id] = language
+        else:
+            errors.append(f"{entry.name}: not a homeostasis Language")
+    for language in extra:
+        found[language.id] = language
+    return Registry(found, tuple(errors))
