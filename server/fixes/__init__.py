@@ -1,1 +1,1 @@
-"""fixes"""
+"""Turning a finding into fixes: templates, regions, indentation, validation."""

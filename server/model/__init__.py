@@ -1,5 +1,6 @@
 """The domain's values. Everything here is immutable and free of I/O."""
 
+from homeostasis.model.diagnosis import Diagnosis
 from homeostasis.model.document import Document
 from homeostasis.model.error_event import ChainedError, ChainRelation, ErrorEvent, Frame, Origin
 from homeostasis.model.finding import Confidence, Finding, Reason, Related, Severity
@@ -23,6 +24,7 @@ __all__ = [
     "ChainRelation",
     "ChainedError",
     "Confidence",
+    "Diagnosis",
     "Document",
     "ErrorEvent",
     "FileEdit",

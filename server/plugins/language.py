@@ -80,10 +80,14 @@ class Language(ABC):
         return None
 
     @cached_property
+    def grammar_cached(self) -> tree_sitter.Language:
+        return self.grammar()
+
+    @cached_property
     def parser(self) -> tree_sitter.Parser:
         import tree_sitter
 
-        return tree_sitter.Parser(self.grammar())
+        return tree_sitter.Parser(self.grammar_cached)
 
     def parse(self, document: Document) -> tree_sitter.Tree:
         return self.parser.parse(document.source)

@@ -1,1 +1,1 @@
-"""runtime"""
+"""From raw error output to events whose frames point into the workspace."""

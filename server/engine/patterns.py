@@ -1,0 +1,81 @@
+"""Pattern rules: one combined query pass over a parsed file."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from homeostasis.engine.confidence import Evidence
+from homeostasis.engine.queries import CombinedQuery
+from homeostasis.engine.syntax import node_span, node_text
+from homeostasis.model import Document, Rule, Span
+
+if TYPE_CHECKING:
+    import tree_sitter
+
+
+@dataclass(frozen=True)
+class PatternHit:
+    rule: Rule
+    target: tree_sitter.Node
+    span: Span
+    captures: dict[str, str]
+    capture_nodes: dict[str, tree_sitter.Node]
+    evidence: Evidence
+
+
+@lru_cache(maxsize=512)
+def _regex(source: str) -> re.Pattern[str]:
+    return re.compile(source)
+
+
+def scan(
+    document: Document,
+    tree: tree_sitter.Tree,
+    combined: CombinedQuery,
+    byte_range: tuple[int, int] | None = None,
+) -> Iterator[PatternHit]:
+    if combined.query is None:
+        return
+    import tree_sitter
+
+    cursor = tree_sitter.QueryCursor(combined.query)
+    if byte_range is not None:
+        cursor.set_byte_range(*byte_range)
+    seen: set[tuple[str, int, int]] = set()
+    for pattern_index, captures in cursor.matches(tree.root_node):
+        targets = captures.get("target")
+        if not targets:
+            continue
+        rule = combined.rule_for(pattern_index)
+        target = targets[0]
+        key = (rule.id, target.start_byte, target.end_byte)
+        if key in seen:
+            continue
+        nodes = {name: found[0] for name, found in captures.items() if found}
+        texts = {name: node_text(node) for name, node in nodes.items()}
+        if not _constraints_hold(rule, texts):
+            continue
+        seen.add(key)
+        yield PatternHit(
+            rule=rule,
+            target=target,
+            span=node_span(document, target),
+            captures=texts,
+            capture_nodes=nodes,
+            evidence=Evidence(rule.confidence),
+        )
+
+
+def _constraints_hold(rule: Rule, texts: dict[str, str]) -> bool:
+    assert rule.pattern is not None
+    for capture, regex in rule.pattern.where:
+        if capture not in texts or not _regex(regex).search(texts[capture]):
+            return False
+    return all(
+        not (capture in texts and _regex(regex).search(texts[capture])) for capture, regex in rule.pattern.where_not
+    )
+

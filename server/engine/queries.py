@@ -1,0 +1,65 @@
+"""Compiled tree-sitter queries, built once per engine (compiling is the slow part)."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from homeostasis.model import Rule
+from homeostasis.plugins.language import Language
+
+if TYPE_CHECKING:
+    import tree_sitter
+
+
+class QueryCache:
+    def __init__(self) -> None:
+        self._queries: dict[tuple[str, str], tree_sitter.Query] = {}
+        self._combined: dict[tuple[str, tuple[str, ...]], CombinedQuery] = {}
+
+    def get(self, language: Language, source: str) -> tree_sitter.Query:
+        key = (language.id, source)
+        query = self._queries.get(key)
+        if query is None:
+            import tree_sitter
+
+            query = tree_sitter.Query(language.grammar_cached, source)
+            self._queries[key] = query
+        return query
+
+    def combined(self, language: Language, rules: Sequence[Rule]) -> CombinedQuery:
+        """All pattern rules of a language in one query, so a file is walked once."""
+        key = (language.id, tuple(r.id for r in rules))
+        combined = self._combined.get(key)
+        if combined is None:
+            combined = CombinedQuery.build(self, language, rules)
+            self._combined[key] = combined
+        return combined
+
+
+@dataclass(frozen=True)
+class CombinedQuery:
+    query: tree_sitter.Query | None
+    rules: tuple[Rule, ...]
+    starts: tuple[int, ...]  # byte offset in the combined source where each rule's query starts
+
+    @staticmethod
+    def build(cache: QueryCache, language: Language, rules: Sequence[Rule]) -> CombinedQuery:
+        parts: list[str] = []
+        starts: list[int] = []
+        offset = 0
+        for rule in rules:
+            assert rule.pattern is not None
+            starts.append(offset)
+            chunk = rule.pattern.query.rstrip() + "\n"
+            parts.append(chunk)
+            offset += len(chunk.encode("utf-8"))
+        query = cache.get(language, "".join(parts)) if parts else None
+        return CombinedQuery(query, tuple(rules), tuple(starts))
+
+    def rule_for(self, pattern_index: int) -> Rule:
+        assert self.query is not None
+        start = self.query.start_byte_for_pattern(pattern_index)
+        return self.rules[bisect.bisect_right(self.starts, start) - 1]

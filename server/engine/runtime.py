@@ -1,0 +1,179 @@
+"""Runtime rules: matching an error (or one of its chained causes) to rules and a range."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from homeostasis.engine import confidence as C
+from homeostasis.engine.confidence import Evidence
+from homeostasis.engine.locate import find_line, locate, normalize
+from homeostasis.engine.queries import QueryCache
+from homeostasis.engine.syntax import node_span, node_text
+from homeostasis.model import Document, Frame, Rule, Span
+from homeostasis.plugins.language import Language
+
+if TYPE_CHECKING:
+    import tree_sitter
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One exception of a chain, as the rules see it."""
+
+    error_type: str
+    message: str
+    frames: tuple[Frame, ...]
+    role: str  # "root cause", "the error", "context", "group member"
+
+    @property
+    def frame(self) -> Frame | None:
+        """The innermost frame that belongs to the project, else the innermost one."""
+        for frame in reversed(self.frames):
+            if frame.in_project:
+                return frame
+        return self.frames[-1] if self.frames else None
+
+
+@dataclass(frozen=True)
+class Site:
+    """Where a failure happened in a workspace document (None when not in the workspace)."""
+
+    document: Document | None
+    tree: tree_sitter.Tree | None
+    line: int | None
+    moved: bool
+    frame: Frame | None
+
+
+@dataclass
+class RuntimeHit:
+    rule: Rule
+    span: Span | None
+    target: tree_sitter.Node | None
+    captures: dict[str, str]
+    capture_nodes: dict[str, tree_sitter.Node]
+    evidence: Evidence
+    superseded: bool = field(default=False)
+
+
+@lru_cache(maxsize=1024)
+def _regex(source: str) -> re.Pattern[str]:
+    return re.compile(source, re.S)
+
+
+def type_matches(language: Language, event_type: str, wanted: Sequence[str]) -> bool:
+    ancestors = language.exception_ancestors(event_type)
+    event_short = event_type.rsplit(".", 1)[-1]
+    for name in wanted:
+        if "." not in name:
+            if name in ancestors:
+                return True
+            continue
+        # A qualified rule type needs the same class from the same top-level package.
+        same_class = event_short == name.rsplit(".", 1)[-1]
+        same_package = "." not in event_type or event_type.split(".")[0] == name.split(".")[0]
+        if event_type == name or (same_class and same_package):
+            return True
+    return False
+
+
+def match_failure(
+    failure: Failure,
+    site: Site,
+    rules: Sequence[Rule],
+    language: Language,
+    queries: QueryCache,
+) -> list[RuntimeHit]:
+    """Every rule that explains this failure, refined ones replacing what they require."""
+    hits: dict[str, RuntimeHit] = {}
+    for rule in rules:
+        assert rule.runtime is not None
+        if not type_matches(language, failure.error_type, rule.runtime.error_types):
+            continue
+        if any(req not in hits for req in rule.requires):
+            continue
+        captures: dict[str, str] = {}
+        if rule.runtime.message is not None:
+            match = _regex(rule.runtime.message).search(failure.message)
+            if match is None:
+                continue
+            captures = {k: v for k, v in match.groupdict().items() if v is not None}
+        hit = _place(rule, failure, site, captures, language, queries)
+        if hit is None:
+            continue
+        for req in rule.requires:
+            hits[req].superseded = True
+        hits[rule.id] = hit
+    return [h for h in hits.values() if not h.superseded]
+
+
+def _place(
+    rule: Rule,
+    failure: Failure,
+    site: Site,
+    captures: dict[str, str],
+    language: Language,
+    queries: QueryCache,
+) -> RuntimeHit | None:
+    assert rule.runtime is not None
+    evidence = Evidence(rule.confidence)
+    captures = {"error_type": failure.error_type, "message": failure.message, **captures}
+    document = site.document
+    if document is None or site.tree is None or site.line is None:
+        evidence = evidence.add("the failing frame is not in the workspace", C.NOT_IN_WORKSPACE)
+        captures.update(language.enrich(failure.error_type, captures, None))
+        return RuntimeHit(rule, None, None, captures, {}, evidence)
+    if site.moved:
+        evidence = evidence.add("the file changed; the printed line was found elsewhere", C.SOURCE_MOVED)
+    evidence = _framework_evidence(rule, document, evidence)
+    line = site.line
+    column = _caret_column(document, line, site.frame)
+    spec = rule.runtime.node
+    nodes: dict[str, tree_sitter.Node] = {}
+    target = None
+    if spec is not None:
+        hit = locate(site.tree, queries.get(language, spec.query), spec, line, captures, column)
+        if hit is None and spec.strict:
+            return None
+        if hit is not None:
+            target = hit.target
+            nodes = dict(hit.captures)
+            evidence = evidence.add(f"failing {target.type.replace('_', ' ')} located on line {line + 1}", C.LOCATED_NODE)
+            if spec.same and hit.agrees:
+                shown = ", ".join(normalize(captures.get(m, "")) for _, m in spec.same)
+                evidence = evidence.add(f"'{shown}' from the message appears in the source", C.CAPTURE_IN_SOURCE)
+    if target is None:
+        span = document.line_span(line)
+        if spec is not None:
+            evidence = evidence.add("the failing expression was not found; pointing at the line", C.LINE_ONLY)
+    else:
+        span = node_span(document, target)
+    # Source text of node captures wins over the message's rendering (quotes, escapes).
+    captures.update({name: node_text(node) for name, node in nodes.items()})
+    captures.update(language.enrich(failure.error_type, captures, document))
+    return RuntimeHit(rule, span, target, captures, nodes, evidence)
+
+
+def _caret_column(document: Document, line: int, frame: Frame | None) -> int | None:
+    if frame is None or frame.column is None:
+        return None
+    text = document.line(line)
+    return len(text) - len(text.lstrip()) + frame.column
+
+
+def _framework_evidence(rule: Rule, document: Document, evidence: Evidence) -> Evidence:
+    if not rule.frameworks:
+        return evidence
+    text = document.text
+    for framework in rule.frameworks:
+        if f"import {framework}" in text or f"from {framework}" in text:
+            return evidence.add(f"{framework} is imported in {document.path}", C.FRAMEWORK_PRESENT)
+    return evidence.add(f"{', '.join(rule.frameworks)} not imported in {document.path}", C.FRAMEWORK_ABSENT)
+
+
+def captures_tuple(captures: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted((k, v) for k, v in captures.items() if k not in ("message",)))

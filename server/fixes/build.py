@@ -1,0 +1,174 @@
+"""From a rule's fix specs to concrete, validated fixes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from homeostasis.engine.syntax import enclosing, error_count, node_span
+from homeostasis.fixes.edits import apply_edits, file_hash
+from homeostasis.fixes.indent import dedent_lines, indent_unit, leading_whitespace, reindent
+from homeostasis.fixes.templates import TemplateError, TemplateLibrary
+from homeostasis.model import Document, FileEdit, Fix, FixSpec, Rule, Span, TextEdit
+from homeostasis.plugins.language import Language, Sources
+
+if TYPE_CHECKING:
+    import tree_sitter
+
+_REF = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+
+
+def substitute(text: str, values: Mapping[str, str]) -> str:
+    """Fill ``{{ name }}`` in messages and titles; unknown names stay visible, never crash."""
+    return _REF.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+
+@dataclass(frozen=True)
+class FixSite:
+    """Everything a fix needs to know about where a finding is."""
+
+    rule: Rule
+    language: Language
+    document: Document
+    tree: tree_sitter.Tree
+    target: tree_sitter.Node | None
+    target_span: Span
+    captures: Mapping[str, str]
+    capture_nodes: Mapping[str, tree_sitter.Node]
+    confidence: float
+    sources: Sources | None
+
+
+def build_fixes(site: FixSite, templates: TemplateLibrary) -> tuple[tuple[Fix, ...], tuple[str, ...]]:
+    """Fixes for a finding, and notes on fixes that were not offered and why."""
+    fixes: list[Fix] = []
+    notes: list[str] = []
+    for spec in site.rule.fixes:
+        try:
+            fix = _build_one(site, spec, templates)
+        except TemplateError as exc:
+            notes.append(f"fix '{spec.title}' not offered: {exc}")
+            continue
+        if isinstance(fix, str):
+            if fix:
+                notes.append(fix)
+            continue
+        fixes.append(fix)
+    return tuple(fixes), tuple(notes)
+
+
+def _build_one(site: FixSite, spec: FixSpec, templates: TemplateLibrary) -> Fix | str:
+    context: dict[str, str] = dict(site.captures)
+    if spec.when is not None and not templates.evaluate(spec.when, context):
+        return ""
+    for name, value in spec.params:
+        context[name] = templates.render_inline(value, context)
+    title = substitute(spec.title, context)
+    if spec.precise is not None:
+        files, explanation = _precise(site, spec, context)
+        if files is None:
+            return f"fix '{title}' not offered: {explanation}"
+    else:
+        edit, explanation = _templated(site, spec, context, templates)
+        files = (FileEdit(site.document.path, (edit,), file_hash(site.document.text)),)
+    problem = _validate(site, files)
+    if problem:
+        return f"fix '{title}' dropped: {problem}"
+    return Fix(
+        title=title,
+        applicability=spec.applicability,
+        confidence=round(site.confidence * spec.confidence, 2),
+        files=files,
+        rule_id=site.rule.id,
+        explanation=explanation,
+    )
+
+
+def _precise(site: FixSite, spec: FixSpec, context: Mapping[str, str]) -> tuple[tuple[FileEdit, ...] | None, str]:
+    fixer = site.language.precise_fixer()
+    operation = spec.precise or ""
+    if fixer is None or operation not in fixer.operations():
+        return None, f"the {site.language.id} plugin has no precise operation '{operation}'"
+    params = {name: context[name] for name, _ in spec.params}
+    sources = site.sources if site.sources is not None else _Single(site.document)
+    files = fixer.fix(operation, params, site.document, site.target_span, sources)
+    if not files:
+        return None, f"precise operation '{operation}' does not apply here"
+    return files, f"precise edit '{operation}' computed from the syntax tree"
+
+
+def _region(site: FixSite, region: str) -> Span:
+    if region == "target":
+        return site.target_span
+    if region == "line":
+        return site.document.line_span(site.target_span.start.line)
+    if region == "file":
+        return Span(site.document.pos_at(0), site.document.pos_at(len(site.document.text)))
+    if region == "statement":
+        anchor = site.target
+        statement = enclosing(anchor, site.language.is_statement) if anchor is not None else None
+        if statement is None:
+            return site.document.line_span(site.target_span.start.line)
+        return node_span(site.document, statement)
+    node = site.capture_nodes.get(region)
+    if node is None:
+        raise TemplateError(f"region '{region}' was not captured")
+    return node_span(site.document, node)
+
+
+def _templated(
+    site: FixSite, spec: FixSpec, context: dict[str, str], templates: TemplateLibrary
+) -> tuple[TextEdit, str]:
+    document = site.document
+    span = _region(site, spec.region)
+    region_text = document.text_of(span).replace("\r\n", "\n")
+    unit = indent_unit(document, site.language.indent_unit)
+    values = {
+        **context,
+        "region_text": region_text,
+        "statement": dedent_lines(region_text),
+        "target": document.text_of(site.target_span),
+        "indent": unit,
+    }
+    if spec.template is not None:
+        rendered = templates.render_inline(spec.template, values)
+        explanation = "inline template of the rule"
+    else:
+        chosen = templates.choose(site.rule, spec.template_name or "")
+        rendered = templates.render_named(chosen.name, values)
+        explanation = f"template '{spec.template_name}' chosen at {chosen.level} level ({chosen.name})"
+    prefix = leading_whitespace(document.line(span.start.line))
+    new_text = reindent(rendered, prefix).replace("\n", document.eol())
+    return TextEdit(span, new_text), explanation
+
+
+def _validate(site: FixSite, files: tuple[FileEdit, ...]) -> str | None:
+    """Why a fix must not be offered: it changes nothing or breaks the syntax."""
+    sources = site.sources
+    changed = False
+    for file_edit in files:
+        if file_edit.path == site.document.path:
+            document: Document | None = site.document
+        else:
+            document = sources.get(file_edit.path) if sources is not None else None
+        if document is None:
+            return f"{file_edit.path} cannot be read"
+        new_text = apply_edits(document.text, file_edit.edits)
+        if new_text == document.text:
+            continue
+        changed = True
+        before = site.tree if document is site.document else site.language.parse(document)
+        after = site.language.parse(Document(document.path, new_text, document.language))
+        if error_count(after) > error_count(before):
+            return f"it would introduce a syntax error in {file_edit.path}"
+    return None if changed else "it would change nothing"
+
+
+@dataclass(frozen=True)
+class _Single:
+    document: Document
+
+    def get(self, path: str) -> Document | None:
+        return self.document if path == self.document.path else None

@@ -1,0 +1,43 @@
+"""YAML loading that remembers where each value was written, for precise error messages."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+
+@dataclass(frozen=True)
+class Located:
+    """A parsed YAML document and the node tree it came from."""
+
+    data: Any
+    node: yaml.Node | None
+
+    def line_of(self, path: Sequence[str | int]) -> int | None:
+        """1-based line of the value at ``path`` (the deepest existing part of it)."""
+        node = self.node
+        line = node.start_mark.line + 1 if node is not None else None
+        for part in path:
+            if isinstance(node, yaml.MappingNode):
+                match = next((v for k, v in node.value if getattr(k, "value", None) == part), None)
+                if match is None:
+                    break
+                node = match
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+                node = node.value[part]
+            else:
+                break
+            line = node.start_mark.line + 1
+        return line
+
+
+def load_located(text: str) -> Located:
+    """Parse YAML safely (no tags that construct objects). Raises yaml.YAMLError."""
+    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    if node is None:
+        return Located(None, None)
+    data = yaml.SafeLoader(text).get_single_data()
+    return Located(data, node)
