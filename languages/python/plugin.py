@@ -59,7 +59,9 @@ class PythonLanguage(Language):
             return True  # <stdin>, <string>, <frozen ...>: nothing to open
         return any(marker in normalized for marker in self.library_markers)
 
-    def enrich(self, error_type: str, captures: Mapping[str, str], document: Document | None) -> dict[str, str]:
+    def enrich(
+        self, error_type: str, captures: Mapping[str, str], document: Document | None
+    ) -> dict[str, str]:
         return knowledge.enrich(error_type, captures, document)
 
     def precise_fixer(self) -> PreciseFixer | None:

@@ -56,7 +56,9 @@ class Engine:
 
     # Pattern rules ---------------------------------------------------------------
 
-    def check(self, document: Document, *, with_fixes: bool = True, sources: Sources | None = None) -> list[Finding]:
+    def check(
+        self, document: Document, *, with_fixes: bool = True, sources: Sources | None = None
+    ) -> list[Finding]:
         language = self.registry.get(document.language)
         if language is None:
             return []
@@ -79,8 +81,16 @@ class Engine:
             )
             if with_fixes and hit.rule.fixes:
                 site = FixSite(
-                    hit.rule, language, document, tree, hit.target, hit.span, captures, hit.capture_nodes,
-                    finding.confidence.score, sources,
+                    hit.rule,
+                    language,
+                    document,
+                    tree,
+                    hit.target,
+                    hit.span,
+                    captures,
+                    hit.capture_nodes,
+                    finding.confidence.score,
+                    sources,
                 )
                 fixes, notes = build_fixes(site, self.templates)
                 finding = replace(finding, fixes=fixes, notes=notes)
@@ -130,7 +140,9 @@ class Engine:
             site = self._site(failure, language, sources, trees)
             hits = match_failure(failure, site, rules, language, self.queries)
             for hit in hits:
-                findings.append(self._runtime_finding(hit, failure, site, event, language, sources, with_fixes))
+                findings.append(
+                    self._runtime_finding(hit, failure, site, event, language, sources, with_fixes)
+                )
             if not hits and failure.role in ("the error", "root cause"):
                 problems.append(f"no rule explains {failure.error_type}: {_first_line(failure.message)}")
         if event.frames and not any(f.in_project for f in event.frames):
@@ -189,8 +201,16 @@ class Engine:
         )
         if with_fixes and located and rule.fixes and site.document is not None and site.tree is not None:
             fix_site = FixSite(
-                rule, language, site.document, site.tree, hit.target, span, hit.captures, hit.capture_nodes,
-                confidence.score, sources,
+                rule,
+                language,
+                site.document,
+                site.tree,
+                hit.target,
+                span,
+                hit.captures,
+                hit.capture_nodes,
+                confidence.score,
+                sources,
             )
             fixes, notes = build_fixes(fix_site, self.templates)
             finding = replace(finding, fixes=fixes, notes=finding.notes + notes)
@@ -202,7 +222,11 @@ def _failures(event: ErrorEvent) -> list[Failure]:
     out: list[Failure] = []
     chain = event.chain
     for index, chained in enumerate(chain):
-        role = "root cause" if index == 0 and chained.relation is ChainRelation.CAUSE else _ROLE[chained.relation]
+        role = (
+            "root cause"
+            if index == 0 and chained.relation is ChainRelation.CAUSE
+            else _ROLE[chained.relation]
+        )
         out.append(Failure(chained.error_type, chained.message, chained.frames, role))
     out.append(Failure(event.error_type, event.message, event.frames, "the error"))
     return out
@@ -222,7 +246,11 @@ def _related(event: ErrorEvent, failure: Failure, sources: Sources) -> tuple[Rel
     related: list[Related] = []
     for frame in failure.frames:
         where = f"in {frame.function}" if frame.function else "frame"
-        related.append(Related(frame.resolved or frame.file, _frame_span(frame), f"{where}: {frame.source or ''}".strip()))
+        related.append(
+            Related(
+                frame.resolved or frame.file, _frame_span(frame), f"{where}: {frame.source or ''}".strip()
+            )
+        )
     for chained in event.chain:
         if chained.error_type == failure.error_type and chained.message == failure.message:
             continue

@@ -76,6 +76,6 @@ def _constraints_hold(rule: Rule, texts: dict[str, str]) -> bool:
         if capture not in texts or not _regex(regex).search(texts[capture]):
             return False
     return all(
-        not (capture in texts and _regex(regex).search(texts[capture])) for capture, regex in rule.pattern.where_not
+        not (capture in texts and _regex(regex).search(texts[capture]))
+        for capture, regex in rule.pattern.where_not
     )
-

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from homeostasis.engine import confidence as C
 from homeostasis.engine.confidence import Evidence
-from homeostasis.engine.locate import find_line, locate, normalize
+from homeostasis.engine.locate import locate, normalize
 from homeostasis.engine.queries import QueryCache
 from homeostasis.engine.syntax import node_span, node_text
 from homeostasis.model import Document, Frame, Rule, Span
@@ -142,10 +142,14 @@ def _place(
         if hit is not None:
             target = hit.target
             nodes = dict(hit.captures)
-            evidence = evidence.add(f"failing {target.type.replace('_', ' ')} located on line {line + 1}", C.LOCATED_NODE)
+            evidence = evidence.add(
+                f"failing {target.type.replace('_', ' ')} located on line {line + 1}", C.LOCATED_NODE
+            )
             if spec.same and hit.agrees:
                 shown = ", ".join(normalize(captures.get(m, "")) for _, m in spec.same)
-                evidence = evidence.add(f"'{shown}' from the message appears in the source", C.CAPTURE_IN_SOURCE)
+                evidence = evidence.add(
+                    f"'{shown}' from the message appears in the source", C.CAPTURE_IN_SOURCE
+                )
     if target is None:
         span = document.line_span(line)
         if spec is not None:

@@ -50,12 +50,16 @@ def read_suppressions(document: Document, comment_prefix: str, known_ids: Contai
             span = Span.of(index, start, index, match.end())
             ids_text = match.group("ids")
             if ids_text is None or not ids_text.strip():
-                problems.append(_problem(document, span, BLANKET, "suppression names no rule: it silences nothing"))
+                problems.append(
+                    _problem(document, span, BLANKET, "suppression names no rule: it silences nothing")
+                )
                 continue
             ids = [i.strip() for i in ids_text.split(",") if i.strip()]
             unknown = [i for i in ids if i not in known_ids]
             for rule_id in unknown:
-                problems.append(_problem(document, span, UNKNOWN_ID, f"suppression names unknown rule '{rule_id}'"))
+                problems.append(
+                    _problem(document, span, UNKNOWN_ID, f"suppression names unknown rule '{rule_id}'")
+                )
             by_line[index] = frozenset(by_line.get(index, frozenset()) | {i for i in ids if i in known_ids})
     return Suppressions(by_line, tuple(problems))
 

@@ -86,7 +86,9 @@ def _build_one(site: FixSite, spec: FixSpec, templates: TemplateLibrary) -> Fix 
     )
 
 
-def _precise(site: FixSite, spec: FixSpec, context: Mapping[str, str]) -> tuple[tuple[FileEdit, ...] | None, str]:
+def _precise(
+    site: FixSite, spec: FixSpec, context: Mapping[str, str]
+) -> tuple[tuple[FileEdit, ...] | None, str]:
     fixer = site.language.precise_fixer()
     operation = spec.precise or ""
     if fixer is None or operation not in fixer.operations():

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from enum import Enum
+from enum import StrEnum
 
 
-class ChainRelation(str, Enum):
+class ChainRelation(StrEnum):
     """How a chained exception relates to the one printed after it."""
 
     CAUSE = "cause"  # Python "direct cause", Java "Caused by:", .NET inner exception
@@ -15,7 +15,7 @@ class ChainRelation(str, Enum):
     GROUP_MEMBER = "group"  # one of the exceptions inside an ExceptionGroup
 
 
-class Origin(str, Enum):
+class Origin(StrEnum):
     PASTE = "paste"
     FILE = "file"
     TEST_RUN = "test-run"

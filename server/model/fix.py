@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from homeostasis.model.span import Span
 
 
-class Applicability(str, Enum):
+class Applicability(StrEnum):
     SAFE = "safe"  # keeps behaviour except for removing the failure; applied by fix-all
     UNSAFE = "unsafe"  # likely right, but may change behaviour; needs opting in
     SUGGESTION = "suggestion"  # a starting point the user must finish; never auto-applied

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from homeostasis.model.finding import Severity
 from homeostasis.model.fix import Applicability
 
 
-class RuleKind(str, Enum):
+class RuleKind(StrEnum):
     RUNTIME = "runtime"
     PATTERN = "pattern"
 
 
-class Level(str, Enum):
+class Level(StrEnum):
     LOW = "low"
     MEDIUM = "medium"
     HIGH = "high"

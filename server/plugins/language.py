@@ -72,7 +72,9 @@ class Language(ABC):
     def suppression_comment(self, rule_ids: tuple[str, ...]) -> str:
         return f"{self.comment_prefix} homeostasis: ignore[{', '.join(rule_ids)}]"
 
-    def enrich(self, error_type: str, captures: Mapping[str, str], document: Document | None) -> dict[str, str]:
+    def enrich(
+        self, error_type: str, captures: Mapping[str, str], document: Document | None
+    ) -> dict[str, str]:
         """Language knowledge added to a finding's captures (e.g. a did-you-mean)."""
         return {}
 

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
 from homeostasis.model import (
     Applicability,
     FixSpec,
@@ -93,7 +92,9 @@ def load_rules(
         problems.extend(file_problems)
         for rule in file_rules:
             if rule.id in seen:
-                problems.append(Problem(str(path), None, rule.id, "id", f"duplicate id, first in {seen[rule.id]}"))
+                problems.append(
+                    Problem(str(path), None, rule.id, "id", f"duplicate id, first in {seen[rule.id]}")
+                )
                 continue
             seen[rule.id] = str(path)
             rules.append(rule)
@@ -133,7 +134,9 @@ def parse_rules_text(
     data = located.data
     problems = _schema_problems(located, name)
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
-        return [], problems or [Problem(name, 1, None, "rules", "expected a mapping with 'language' and 'rules'")]
+        return [], problems or [
+            Problem(name, 1, None, "rules", "expected a mapping with 'language' and 'rules'")
+        ]
     bad_indices = {p[0] for p in _bad_rule_indices(located)}
     language = str(data.get("language", ""))
     rules: list[Rule] = []
@@ -153,7 +156,11 @@ def _schema_problems(located: Located, name: str) -> list[Problem]:
     for error in _validator().iter_errors(located.data):
         path = list(error.absolute_path)
         rule_id = _rule_id_at(located.data, path)
-        field = ".".join(str(p) for p in path[2:] if not isinstance(p, int)) or ".".join(map(str, path)) or "(top)"
+        field = (
+            ".".join(str(p) for p in path[2:] if not isinstance(p, int))
+            or ".".join(map(str, path))
+            or "(top)"
+        )
         message = _short_schema_message(error)
         problems.append(Problem(name, located.line_of(path), rule_id, field, message))
     return problems
@@ -287,9 +294,15 @@ def _semantic_problems(
             node_captures = set(_QUERY_CAPTURE.findall(query))
             for node_capture, message_capture in rule.runtime.node.same:
                 if node_capture not in node_captures:
-                    report(["match", "node", "same"], "match.node.same", f"no capture @{node_capture} in query")
+                    report(
+                        ["match", "node", "same"], "match.node.same", f"no capture @{node_capture} in query"
+                    )
                 if message_capture not in available:
-                    report(["match", "node", "same"], "match.node.same", f"no group '{message_capture}' in message")
+                    report(
+                        ["match", "node", "same"],
+                        "match.node.same",
+                        f"no group '{message_capture}' in message",
+                    )
             available |= node_captures
     if rule.pattern is not None:
         query = rule.pattern.query
@@ -336,7 +349,9 @@ def _check_dependencies(rules: list[Rule]) -> tuple[list[Rule], list[Problem]]:
         RuleSet.ordered(kept)
     except CycleError as exc:
         cycle = " -> ".join(exc.args[1]) if len(exc.args) > 1 else str(exc)
-        problems.append(Problem(kept[0].source_file if kept else "", None, None, "requires", f"cycle: {cycle}"))
+        problems.append(
+            Problem(kept[0].source_file if kept else "", None, None, "requires", f"cycle: {cycle}")
+        )
         cyclic = set(exc.args[1]) if len(exc.args) > 1 else set()
         kept = [r for r in kept if r.id not in cyclic]
     return kept, problems

@@ -49,7 +49,8 @@ def _findings(engine: Engine, rule: Rule, test: RuleTest, files: Mapping[str, st
         found = engine.check(document, sources=sources)
     else:
         events = engine.read_errors(test.error or "", rule.language)
-        found = [f for d in engine.diagnose(events, sources) for f in d.findings]
+        # Only findings placed in the example count: an error outside it is diagnosed, not matched.
+        found = [f for d in engine.diagnose(events, sources) for f in d.findings if f.located]
     return [f for f in found if f.rule_id == rule.id]
 
 

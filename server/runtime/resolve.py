@@ -33,7 +33,7 @@ def candidate_paths(printed: str, remaps: Sequence[tuple[str, str]]) -> list[str
 
 
 def _parts(printed: str) -> list[str]:
-    if len(printed) > 2 and printed[1] == ":" or "\\" in printed:
+    if (len(printed) > 2 and printed[1] == ":") or "\\" in printed:
         parts = list(PureWindowsPath(printed).parts)
         if parts and (parts[0].endswith(":\\") or parts[0].startswith("\\\\")):
             parts = parts[1:]
@@ -42,7 +42,9 @@ def _parts(printed: str) -> list[str]:
     return [p for p in parts if p not in (".", "")]
 
 
-def resolve_frame(frame: Frame, language: Language, sources: Sources, remaps: Sequence[tuple[str, str]]) -> Frame:
+def resolve_frame(
+    frame: Frame, language: Language, sources: Sources, remaps: Sequence[tuple[str, str]]
+) -> Frame:
     if language.is_library_path(frame.file):
         return frame.with_resolution(None, False)
     for candidate in candidate_paths(frame.file, remaps):
@@ -67,6 +69,7 @@ def resolve_event(
         return frame.with_resolution(hit.resolved, hit.in_project)
 
     chain = tuple(
-        ChainedError(c.error_type, c.message, c.relation, tuple(resolve(f) for f in c.frames)) for c in event.chain
+        ChainedError(c.error_type, c.message, c.relation, tuple(resolve(f) for f in c.frames))
+        for c in event.chain
     )
     return replace(event, frames=tuple(resolve(f) for f in event.frames), chain=chain)

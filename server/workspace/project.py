@@ -1,0 +1,45 @@
+"""Building an engine for a workspace: plugins, rules, templates and settings together."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from homeostasis.engine import Engine
+from homeostasis.model import Settings
+from homeostasis.plugins.registry import Registry, load_registry
+from homeostasis.ruleset.loader import Problem, builtin_rule_paths, load_rules
+from homeostasis.ruleset.templates import load_templates
+
+
+@dataclass(frozen=True)
+class Project:
+    engine: Engine
+    registry: Registry
+    rule_problems: tuple[Problem, ...]
+
+
+def query_checker(registry: Registry) -> object:
+    def check(language_id: str, source: str) -> str | None:
+        language = registry.get(language_id)
+        if language is None:
+            return f"no language plugin '{language_id}'"
+        import tree_sitter
+
+        try:
+            tree_sitter.Query(language.grammar_cached, source)
+        except Exception as exc:  # tree-sitter reports query errors with several exception types
+            return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return None
+
+    return check
+
+
+def build_project(settings: Settings | None = None, rule_dirs: Sequence[Path] = ()) -> Project:
+    """The built-in rules plus ``rule_dirs`` (user rules; trusted by the caller)."""
+    registry = load_registry()
+    paths = [*builtin_rule_paths(), *rule_dirs]
+    result = load_rules(paths, check_query=query_checker(registry))  # type: ignore[arg-type]
+    engine = Engine(registry, result.rules, settings or Settings(), load_templates(rule_dirs))
+    return Project(engine, registry, result.problems)
