@@ -1,0 +1,93 @@
+"""Findings rendered for people and machines: text, JSON, SARIF and GitHub annotations.
+
+Every format sorts findings the same way (path, position, rule), so equal input
+gives byte-equal output, and a format module is imported only when chosen.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from homeostasis.model import Document, Finding, Pos, Severity
+
+__all__ = ["FORMATS", "RuleMeta", "display_path", "render", "sorted_findings", "utf16_column"]
+
+FORMATS = ("text", "json", "sarif", "github")
+
+
+@dataclass(frozen=True, slots=True)
+class RuleMeta:
+    """What the output formats say about a rule beyond its findings."""
+
+    id: str
+    summary: str
+    severity: Severity
+    category: str
+    doc_url: str = ""
+
+
+def render(
+    findings: Iterable[Finding],
+    format: str,
+    *,
+    root: Path,
+    rules_meta: Mapping[str, RuleMeta],
+    tool_version: str,
+    documents: Mapping[str, Document] | None = None,
+    files_scanned: int | None = None,
+) -> str:
+    """``findings`` in ``format`` (one of :data:`FORMATS`).
+
+    ``documents`` (finding path -> Document) lets SARIF count columns in UTF-16
+    and fingerprint the matched text; ``files_scanned`` makes the text summary
+    count scanned files rather than files with findings.
+    """
+    ordered = sorted_findings(findings)
+    docs = documents or {}
+    if format == "text":
+        from homeostasis.cli.output import text
+
+        return text.render_text(ordered, root=root, files_scanned=files_scanned)
+    if format == "json":
+        from homeostasis.cli.output import json_format
+
+        return json_format.render_json(ordered, root=root, tool_version=tool_version)
+    if format == "sarif":
+        from homeostasis.cli.output import sarif
+
+        return sarif.render_sarif(
+            ordered, root=root, rules_meta=rules_meta, tool_version=tool_version, documents=docs
+        )
+    if format == "github":
+        from homeostasis.cli.output import github
+
+        return github.render_github(ordered, root=root)
+    raise ValueError(f"unknown output format {format!r}; expected one of {', '.join(FORMATS)}")
+
+
+def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda f: (f.path, f.span.start, f.span.end, f.rule_id, f.message))
+
+
+def display_path(path: str, root: Path) -> str:
+    """``path`` relative to ``root`` in POSIX form when it lies inside, else unchanged."""
+    if not os.path.isabs(path):
+        return PurePosixPath(path.replace("\\", "/")).as_posix()
+    try:
+        return Path(os.path.normpath(path)).relative_to(os.path.abspath(root)).as_posix()
+    except ValueError:
+        return path
+
+
+def utf16_column(pos: Pos, document: Document | None) -> int:
+    """0-based column of ``pos`` in UTF-16 code units, given the line text if known."""
+    if document is None:
+        return pos.col
+    prefix = document.line(pos.line)[: pos.col]
+    if prefix.isascii():
+        return pos.col
+    # Columns past the end of the line (if any) count one unit each, as code points do.
+    return len(prefix.encode("utf-16-le", "surrogatepass")) // 2 + pos.col - len(prefix)
