@@ -86,7 +86,11 @@ def run_check(args: argparse.Namespace) -> int:
     files = [
         str(p)
         for p in walk(
-            args.paths, registry.extensions, context.settings.exclude, respect_gitignore=not args.no_gitignore
+            args.paths,
+            registry.extensions,
+            context.settings.exclude,
+            respect_gitignore=not args.no_gitignore,
+            exclude_root=context.root,
         )
     ]
     wants_fixes = args.fix or args.diff or args.format in ("json", "sarif")
