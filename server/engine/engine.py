@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from homeostasis.engine import patterns
 from homeostasis.engine.queries import QueryCache
@@ -28,6 +29,9 @@ from homeostasis.plugins.language import Language, Sources
 from homeostasis.plugins.registry import Registry
 from homeostasis.ruleset import RuleSet
 from homeostasis.runtime.resolve import resolve_event
+
+if TYPE_CHECKING:
+    import tree_sitter
 
 _ROLE = {
     ChainRelation.CAUSE: "cause",
@@ -57,13 +61,21 @@ class Engine:
     # Pattern rules ---------------------------------------------------------------
 
     def check(
-        self, document: Document, *, with_fixes: bool = True, sources: Sources | None = None
+        self,
+        document: Document,
+        *,
+        with_fixes: bool = True,
+        sources: Sources | None = None,
+        tree: tree_sitter.Tree | None = None,
     ) -> list[Finding]:
+        """Pattern findings for ``document``; pass ``tree`` when the caller parsed it
+        (incrementally, in the server) so the file is not parsed twice."""
         language = self.registry.get(document.language)
         if language is None:
             return []
         rules = self.rules.select(language.id, RuleKind.PATTERN, self.settings)
-        tree = language.parse(document)
+        if tree is None:
+            tree = language.parse(document)
         combined = self.queries.combined(language, rules)
         findings: list[Finding] = []
         for hit in patterns.scan(document, tree, combined):
