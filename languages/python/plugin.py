@@ -64,6 +64,10 @@ class PythonLanguage(Language):
     ) -> dict[str, str]:
         return knowledge.enrich(error_type, captures, document)
 
+    def uses_framework(self, document: Document, framework: str) -> bool:
+        text = document.text
+        return f"import {framework}" in text or f"from {framework}" in text
+
     def precise_fixer(self) -> PreciseFixer | None:
         from homeostasis.languages.python.precise import PythonPreciseFixer
 

@@ -129,7 +129,7 @@ def _place(
         return RuntimeHit(rule, None, None, captures, {}, evidence)
     if site.moved:
         evidence = evidence.add("the file changed; the printed line was found elsewhere", C.SOURCE_MOVED)
-    evidence = _framework_evidence(rule, document, evidence)
+    evidence = _framework_evidence(rule, document, language, evidence)
     line = site.line
     column = _caret_column(document, line, site.frame)
     spec = rule.runtime.node
@@ -169,12 +169,11 @@ def _caret_column(document: Document, line: int, frame: Frame | None) -> int | N
     return len(text) - len(text.lstrip()) + frame.column
 
 
-def _framework_evidence(rule: Rule, document: Document, evidence: Evidence) -> Evidence:
+def _framework_evidence(rule: Rule, document: Document, language: Language, evidence: Evidence) -> Evidence:
     if not rule.frameworks:
         return evidence
-    text = document.text
     for framework in rule.frameworks:
-        if f"import {framework}" in text or f"from {framework}" in text:
+        if language.uses_framework(document, framework):
             return evidence.add(f"{framework} is imported in {document.path}", C.FRAMEWORK_PRESENT)
     return evidence.add(f"{', '.join(rule.frameworks)} not imported in {document.path}", C.FRAMEWORK_ABSENT)
 

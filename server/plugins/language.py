@@ -78,6 +78,10 @@ class Language(ABC):
         """Language knowledge added to a finding's captures (e.g. a did-you-mean)."""
         return {}
 
+    def uses_framework(self, document: Document, framework: str) -> bool:
+        """Whether the document visibly uses ``framework`` (an import, a require...)."""
+        return framework in document.text
+
     def precise_fixer(self) -> PreciseFixer | None:
         return None
 
