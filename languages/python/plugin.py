@@ -45,7 +45,8 @@ class PythonLanguage(Language):
         return read_errors(text, origin)
 
     def sniff_errors(self, text: str) -> bool:
-        return "Traceback" in text or 'File "' in text or "Error" in text or "Exception" in text
+        # Cheap substring checks; the reader itself decides what is really a Python error.
+        return any(marker in text for marker in _SNIFF)
 
     def exception_ancestors(self, error_type: str) -> tuple[str, ...]:
         return exceptions.ancestors(error_type)
@@ -73,6 +74,19 @@ class PythonLanguage(Language):
 
         return PythonPreciseFixer()
 
+
+_SNIFF = (
+    "Traceback",
+    'File "',
+    "Error",
+    "Exception",
+    "Warning",
+    "Interrupt",
+    "Exit",
+    "StopIteration",
+    "FAILED ",
+    "assert ",
+)
 
 _COMPOUND = frozenset(
     {

@@ -20,6 +20,8 @@ Reading is best effort and linear in the input: any text gives a list, never an 
 from __future__ import annotations
 
 import re
+from collections import deque
+from itertools import islice
 
 from homeostasis.languages.python.reader_pytest import (
     Failure,
@@ -27,9 +29,9 @@ from homeostasis.languages.python.reader_pytest import (
     Summary,
     is_e_line,
     looks_like_pytest,
+    node_key,
     section_name,
     summary_line,
-    test_key,
 )
 from homeostasis.languages.python.reader_text import (
     MAX_STRUCT_LEN,
@@ -132,6 +134,10 @@ class _Scan:
         if located is not None:
             self._keep(located)
             return i + 1
+        warned, j = self.traceback.warning(i, n)
+        if warned is not None:
+            self._keep(Failure([warned], None))
+            return j
         shape = None if line[:1].isspace() else exception_shape(line, strict=True)
         if shape is None:
             return i + 1
@@ -171,7 +177,9 @@ def _event(failure: Failure, origin: Origin) -> ErrorEvent:
     everything = [*chain, final]
     notes: list[str] = []
     for exc in everything:
-        notes.extend(note for note in exc.notes if note not in notes)
+        for note in exc.notes:
+            if note not in notes:
+                notes.append(note)
     chained = tuple(
         ChainedError(exc.error_type, exc.message, exc.relation or ChainRelation.CAUSE, tuple(exc.frames))
         for exc in chain
@@ -194,14 +202,21 @@ def _uncovered_summaries(
 ) -> list[ErrorEvent]:
     """Events for summary lines whose failure was not read in full elsewhere."""
     named = {test for _, test in found if test}
-    unnamed = [event for event, test in found if not test]
+    # Failures read without a test name (``--tb=line``) are matched on type and message.
+    unnamed: dict[str, deque[ErrorEvent]] = {}
+    for event, test in found:
+        if not test:
+            unnamed.setdefault(event.short_type, deque()).append(event)
     events: list[ErrorEvent] = []
     for summary in summaries:
-        if test_key(summary.nodeid) in named:
+        if node_key(summary.nodeid) in named:
             continue
-        match = next((e for e in unnamed if _same_failure(e, summary)), None)
+        candidates = unnamed.get(summary.error_type.rsplit(".", 1)[-1], deque())
+        # Only the first few are tried, so that thousands of summary lines stay linear.
+        first = islice(candidates, 50)
+        match = next((n for n, e in enumerate(first) if _same_message(e, summary)), None)
         if match is not None:
-            unnamed.remove(match)
+            del candidates[match]
             continue
         path, _, rest = summary.nodeid.partition("::")
         function = rest.rsplit("::", 1)[-1].split("[", 1)[0] or None
@@ -220,9 +235,7 @@ def _uncovered_summaries(
     return events
 
 
-def _same_failure(event: ErrorEvent, summary: Summary) -> bool:
-    if event.short_type != summary.error_type.rsplit(".", 1)[-1]:
-        return False
+def _same_message(event: ErrorEvent, summary: Summary) -> bool:
     short = summary.message.strip()
     if short.endswith("..."):
         # pytest cuts long summary messages to the terminal width.
