@@ -65,6 +65,17 @@ class PythonLanguage(Language):
     ) -> dict[str, str]:
         return knowledge.enrich(error_type, captures, document)
 
+    def syntax_problem(self, text: str, path: str) -> str | None:
+        import ast
+
+        try:
+            ast.parse(text, filename=path)
+        except SyntaxError as exc:  # IndentationError included
+            return f"{exc.msg} (line {exc.lineno})"
+        except (ValueError, RecursionError) as exc:  # NUL bytes, absurd nesting
+            return str(exc)
+        return None
+
     def uses_framework(self, document: Document, framework: str) -> bool:
         text = document.text
         return f"import {framework}" in text or f"from {framework}" in text

@@ -10,7 +10,6 @@ from homeostasis.engine import patterns
 from homeostasis.engine.queries import QueryCache
 from homeostasis.engine.runtime import Failure, RuntimeHit, Site, captures_tuple, match_failure
 from homeostasis.engine.suppression import read_suppressions
-from homeostasis.engine.syntax import node_span
 from homeostasis.fixes.build import FixSite, build_fixes, substitute
 from homeostasis.fixes.templates import TemplateLibrary
 from homeostasis.model import (
@@ -27,6 +26,7 @@ from homeostasis.model import (
 )
 from homeostasis.plugins.language import Language, Sources
 from homeostasis.plugins.registry import Registry
+from homeostasis.plugins.syntax import node_span
 from homeostasis.ruleset import RuleSet
 from homeostasis.runtime.resolve import resolve_event
 

@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from homeostasis.engine.syntax import node_text
 from homeostasis.model import Document, Frame, NodeMatch
+from homeostasis.plugins.syntax import node_text
 
 if TYPE_CHECKING:
     import tree_sitter

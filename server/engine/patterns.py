@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 
 from homeostasis.engine.confidence import Evidence
 from homeostasis.engine.queries import CombinedQuery
-from homeostasis.engine.syntax import node_span, node_text
 from homeostasis.model import Document, Rule, Span
+from homeostasis.plugins.syntax import node_span, node_text
 
 if TYPE_CHECKING:
     import tree_sitter

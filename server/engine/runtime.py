@@ -12,9 +12,9 @@ from homeostasis.engine import confidence as C
 from homeostasis.engine.confidence import Evidence
 from homeostasis.engine.locate import locate, normalize
 from homeostasis.engine.queries import QueryCache
-from homeostasis.engine.syntax import node_span, node_text
 from homeostasis.model import Document, Frame, Rule, Span
 from homeostasis.plugins.language import Language
+from homeostasis.plugins.syntax import node_span, node_text
 
 if TYPE_CHECKING:
     import tree_sitter
@@ -123,21 +123,24 @@ def _place(
     evidence = Evidence(rule.confidence)
     captures = {"error_type": failure.error_type, "message": failure.message, **captures}
     document = site.document
+    spec = rule.runtime.node
     if document is None or site.tree is None or site.line is None:
+        # Without the source, a rule that needs its node (or refines another rule by it) is unproven.
+        if spec is not None and (spec.required or spec.strict or rule.requires):
+            return None
         evidence = evidence.add("the failing frame is not in the workspace", C.NOT_IN_WORKSPACE)
-        captures.update(language.enrich(failure.error_type, captures, None))
+        _add_missing(captures, language.enrich(failure.error_type, captures, None))
         return RuntimeHit(rule, None, None, captures, {}, evidence)
     if site.moved:
         evidence = evidence.add("the file changed; the printed line was found elsewhere", C.SOURCE_MOVED)
     evidence = _framework_evidence(rule, document, language, evidence)
     line = site.line
     column = _caret_column(document, line, site.frame)
-    spec = rule.runtime.node
     nodes: dict[str, tree_sitter.Node] = {}
     target = None
     if spec is not None:
         hit = locate(site.tree, queries.get(language, spec.query), spec, line, captures, column)
-        if hit is None and spec.strict:
+        if hit is None and (spec.strict or spec.required):
             return None
         if hit is not None:
             target = hit.target
@@ -158,8 +161,14 @@ def _place(
         span = node_span(document, target)
     # Source text of node captures wins over the message's rendering (quotes, escapes).
     captures.update({name: node_text(node) for name, node in nodes.items()})
-    captures.update(language.enrich(failure.error_type, captures, document))
+    _add_missing(captures, language.enrich(failure.error_type, captures, document))
     return RuntimeHit(rule, span, target, captures, nodes, evidence)
+
+
+def _add_missing(captures: dict[str, str], extra: Mapping[str, str]) -> None:
+    # What the error itself said (e.g. Python's own "Did you mean") beats a guess.
+    for name, value in extra.items():
+        captures.setdefault(name, value)
 
 
 def _caret_column(document: Document, line: int, frame: Frame | None) -> int | None:

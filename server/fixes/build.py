@@ -7,22 +7,64 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from homeostasis.engine.syntax import enclosing, error_count, node_span
 from homeostasis.fixes.edits import apply_edits, file_hash
 from homeostasis.fixes.indent import dedent_lines, indent_unit, leading_whitespace, reindent
 from homeostasis.fixes.templates import TemplateError, TemplateLibrary
 from homeostasis.model import Document, FileEdit, Fix, FixSpec, Rule, Span, TextEdit
 from homeostasis.plugins.language import Language, Sources
+from homeostasis.plugins.syntax import enclosing, error_count, node_span
 
 if TYPE_CHECKING:
     import tree_sitter
 
-_REF = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+# ``{{ name }}`` or ``{{ name | default('text') }}``: messages stay plain text, no Jinja logic.
+_REF = re.compile(
+    r"""\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\|\s*default\(\s*(?:'([^']*)'|"([^"]*)")\s*\)\s*)?\}\}"""
+)
 
 
 def substitute(text: str, values: Mapping[str, str]) -> str:
-    """Fill ``{{ name }}`` in messages and titles; unknown names stay visible, never crash."""
-    return _REF.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+    """Fill captures into messages and titles; an unknown one falls back to its default, else '?'."""
+
+    def fill(match: re.Match[str]) -> str:
+        value = values.get(match.group(1))
+        if value is not None:
+            return value
+        default = match.group(2) if match.group(2) is not None else match.group(3)
+        return default if default is not None else "?"
+
+    return _REF.sub(fill, text)
+
+
+class AlreadyApplied(Exception):
+    """The region already sits inside what the fix would write (e.g. a guard added earlier)."""
+
+
+def _already_wraps(document: Document, span: Span, region_text: str, rendered: str) -> bool:
+    """Whether the code around ``span`` already reads like ``rendered`` wrapped around the region.
+
+    A wrapping fix (a guard, a try/except, lines inserted before) renders the region
+    unchanged between new lines; if those new lines are already next to the region,
+    applying the fix again would nest it twice. Compared line by line, ignoring
+    indentation, because the earlier application indented the region one level.
+    """
+    region = [ln.strip() for ln in region_text.split("\n")]
+    output = [ln.strip() for ln in rendered.split("\n")]
+    size = len(region)
+    for start in range(len(output) - size + 1):
+        if output[start : start + size] != region:
+            continue
+        before, after = output[:start], output[start + size :]
+        if not before and not after:
+            return False
+        first, last = span.start.line, span.end.line
+        if first - len(before) < 0:
+            continue
+        above = [document.line(i).strip() for i in range(first - len(before), first)]
+        below = [document.line(i).strip() for i in range(last + 1, last + 1 + len(after))]
+        if above == before and below == after:
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -48,6 +90,11 @@ def build_fixes(site: FixSite, templates: TemplateLibrary) -> tuple[tuple[Fix, .
     for spec in site.rule.fixes:
         try:
             fix = _build_one(site, spec, templates)
+        except AlreadyApplied:
+            notes.append(
+                f"fix '{substitute(spec.title, site.captures)}' not offered: the code already has it"
+            )
+            continue
         except TemplateError as exc:
             notes.append(f"fix '{spec.title}' not offered: {exc}")
             continue
@@ -60,7 +107,10 @@ def build_fixes(site: FixSite, templates: TemplateLibrary) -> tuple[tuple[Fix, .
 
 
 def _build_one(site: FixSite, spec: FixSpec, templates: TemplateLibrary) -> Fix | str:
-    context: dict[str, str] = dict(site.captures)
+    context: dict[str, str] = {
+        **site.captures,
+        "indent": indent_unit(site.document, site.language.indent_unit),
+    }
     if spec.when is not None and not templates.evaluate(spec.when, context):
         return ""
     for name, value in spec.params:
@@ -126,13 +176,12 @@ def _templated(
     document = site.document
     span = _region(site, spec.region)
     region_text = document.text_of(span).replace("\r\n", "\n")
-    unit = indent_unit(document, site.language.indent_unit)
+    prefix = leading_whitespace(document.line(span.start.line))
     values = {
         **context,
         "region_text": region_text,
-        "statement": dedent_lines(region_text),
+        "statement": dedent_lines(region_text, len(prefix)),
         "target": document.text_of(site.target_span),
-        "indent": unit,
     }
     if spec.template is not None:
         rendered = templates.render_inline(spec.template, values)
@@ -141,7 +190,8 @@ def _templated(
         chosen = templates.choose(site.rule, spec.template_name or "")
         rendered = templates.render_named(chosen.name, values)
         explanation = f"template '{spec.template_name}' chosen at {chosen.level} level ({chosen.name})"
-    prefix = leading_whitespace(document.line(span.start.line))
+    if _already_wraps(document, span, region_text, rendered):
+        raise AlreadyApplied
     new_text = reindent(rendered, prefix).replace("\n", document.eol())
     return TextEdit(span, new_text), explanation
 
@@ -165,6 +215,10 @@ def _validate(site: FixSite, files: tuple[FileEdit, ...]) -> str | None:
         after = site.language.parse(Document(document.path, new_text, document.language))
         if error_count(after) > error_count(before):
             return f"it would introduce a syntax error in {file_edit.path}"
+        # tree-sitter forgives some errors (Python indentation); the language may know better.
+        problem = site.language.syntax_problem(new_text, file_edit.path)
+        if problem and not site.language.syntax_problem(document.text, file_edit.path):
+            return f"it would break {file_edit.path}: {problem}"
     return None if changed else "it would change nothing"
 
 

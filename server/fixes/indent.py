@@ -29,14 +29,18 @@ def leading_whitespace(line: str) -> str:
     return line[: len(line) - len(line.lstrip(" \t"))]
 
 
-def dedent_lines(text: str) -> str:
-    """Remove the indentation shared by the lines after the first (the first starts at the region)."""
+def dedent_lines(text: str, base: int) -> str:
+    """Remove ``base`` columns of indentation from the lines after the first.
+
+    The first line starts where the region starts; ``base`` is the indentation of
+    the line it starts on, so nested bodies keep their relative depth.
+    """
     lines = text.split("\n")
-    rest = [ln for ln in lines[1:] if ln.strip()]
-    if not rest:
-        return text
-    common = min(len(leading_whitespace(ln)) for ln in rest)
-    return "\n".join([lines[0], *(ln[common:] if ln.strip() else "" for ln in lines[1:])])
+    out = [lines[0]]
+    for line in lines[1:]:
+        indent = len(leading_whitespace(line))
+        out.append(line[min(indent, base) :] if line.strip() else "")
+    return "\n".join(out)
 
 
 def indent_block(text: str, unit: str) -> str:

@@ -27,12 +27,13 @@ class NodeMatch:
     ``query`` is a tree-sitter query whose ``@target`` capture is the range.
     ``same`` pairs a node capture with a message capture whose text it should
     equal (quotes aside); candidates that agree are preferred, and required
-    when ``strict``.
+    when ``strict``. ``required`` makes the node itself mandatory.
     """
 
     query: str
     same: tuple[tuple[str, str], ...] = ()
     strict: bool = False
+    required: bool = False  # no node on the line means no match (implied by strict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -78,6 +78,10 @@ class Language(ABC):
         """Language knowledge added to a finding's captures (e.g. a did-you-mean)."""
         return {}
 
+    def syntax_problem(self, text: str, path: str) -> str | None:
+        """A compiler-grade syntax check where the language has one cheaply; None if fine."""
+        return None
+
     def uses_framework(self, document: Document, framework: str) -> bool:
         """Whether the document visibly uses ``framework`` (an import, a require...)."""
         return framework in document.text

@@ -31,7 +31,7 @@ from homeostasis.ruleset.ruleset import CycleError, RuleSet
 # Checks a tree-sitter query for a language; returns an error message or None.
 QueryChecker = Callable[[str, str], str | None]
 
-_CAPTURE_REF = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+_CAPTURE_REF = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\|[^}]*)?\}\}")
 _QUERY_CAPTURE = re.compile(r"@([A-Za-z_][A-Za-z0-9_.]*)")
 
 
@@ -206,7 +206,12 @@ def _to_rule(raw: Mapping[str, Any], language: str, source_file: str) -> Rule:
         runtime = RuntimeMatch(
             error_types=tuple(match["error"]),
             message=match.get("message"),
-            node=NodeMatch(node["query"], _pairs(node.get("same")), bool(node.get("strict", False)))
+            node=NodeMatch(
+                node["query"],
+                _pairs(node.get("same")),
+                bool(node.get("strict", False)),
+                bool(node.get("required", False)),
+            )
             if node
             else None,
         )
@@ -326,7 +331,7 @@ def _semantic_problems(
             report(["message"], "message", f"unknown capture '{ref}'")
     for i, fix in enumerate(rule.fixes):
         for ref in _CAPTURE_REF.findall(fix.title):
-            if ref not in available:
+            if ref not in available and ref not in dict(fix.params):
                 report(["fixes", i, "title"], f"fixes[{i}].title", f"unknown capture '{ref}'")
         if fix.region not in {"target", "statement", "line", "file"} and fix.region not in available:
             report(["fixes", i, "region"], f"fixes[{i}].region", f"unknown region or capture '{fix.region}'")
