@@ -87,7 +87,7 @@ def load_rules(
     rules: list[Rule] = []
     problems: list[Problem] = []
     seen: dict[str, str] = {}
-    for path in builtin_rule_paths() if paths is None else _expand(paths):
+    for path in builtin_rule_paths() if paths is None else expand_paths(paths):
         file_rules, file_problems = load_file(path, check_query=check_query)
         problems.extend(file_problems)
         for rule in file_rules:
@@ -103,7 +103,7 @@ def load_rules(
     return LoadResult(RuleSet.ordered(rules), tuple(sorted(problems)))
 
 
-def _expand(paths: Iterable[Path]) -> list[Path]:
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
     out: list[Path] = []
     for path in paths:
         if path.is_dir():

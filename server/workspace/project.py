@@ -9,6 +9,7 @@ from pathlib import Path
 from homeostasis.engine import Engine
 from homeostasis.model import Settings
 from homeostasis.plugins.registry import Registry, load_registry
+from homeostasis.ruleset.cache import load_cached
 from homeostasis.ruleset.loader import Problem, builtin_rule_paths, load_rules
 from homeostasis.ruleset.templates import load_templates
 
@@ -40,6 +41,7 @@ def build_project(settings: Settings | None = None, rule_dirs: Sequence[Path] = 
     """The built-in rules plus ``rule_dirs`` (user rules; trusted by the caller)."""
     registry = load_registry()
     paths = [*builtin_rule_paths(), *rule_dirs]
-    result = load_rules(paths, check_query=query_checker(registry))  # type: ignore[arg-type]
+    checker = query_checker(registry)
+    result = load_cached(paths, lambda files: load_rules(files, check_query=checker))  # type: ignore[arg-type]
     engine = Engine(registry, result.rules, settings or Settings(), load_templates(rule_dirs))
     return Project(engine, registry, result.problems)

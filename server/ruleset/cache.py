@@ -1,0 +1,62 @@
+"""A cache of loaded rule sets, so a command starts in milliseconds, not a second.
+
+Loading validates every file against the schema and compiles every query; the
+result depends only on the rule files, the schema and this version, so it is
+pickled under the user's cache folder keyed by their paths, sizes and mtimes.
+Any problem with the cache (unwritable, corrupt, stale) means a normal load.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from homeostasis import __version__
+from homeostasis.ruleset.loader import LoadResult, expand_paths, schema_path
+
+
+def cache_dir() -> Path:
+    configured = os.environ.get("HOMEOSTASIS_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "homeostasis"
+
+
+def _key(files: Sequence[Path]) -> str | None:
+    digest = hashlib.sha256(__version__.encode())
+    try:
+        for file in (schema_path(), *files):
+            stat = file.stat()
+            digest.update(f"{file.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    except OSError:
+        return None
+    return digest.hexdigest()[:32]
+
+
+def load_cached(paths: Sequence[Path], load: Callable[[list[Path]], LoadResult]) -> LoadResult:
+    files = expand_paths(paths)
+    key = _key(files)
+    if key is None or os.environ.get("HOMEOSTASIS_NO_CACHE"):
+        return load(files)
+    target = cache_dir() / f"rules-{key}.pickle"
+    try:
+        with target.open("rb") as handle:
+            cached = pickle.load(handle)
+        if isinstance(cached, LoadResult):
+            return cached
+    except Exception:  # missing, truncated or from another version: load normally
+        pass
+    result = load(files)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("wb", dir=target.parent, delete=False) as handle:
+            pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(handle.name, target)
+    except OSError:
+        pass  # a read-only home is fine: we just load every time
+    return result
