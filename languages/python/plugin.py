@@ -66,10 +66,9 @@ class PythonLanguage(Language):
         return knowledge.enrich(error_type, captures, document)
 
     def syntax_problem(self, text: str, path: str) -> str | None:
-        import ast
-
         try:
-            ast.parse(text, filename=path)
+            # compile(), not ast.parse: the compiler also rejects repeated keywords and misplaced await.
+            compile(text, path, "exec", dont_inherit=True)
         except SyntaxError as exc:  # IndentationError included
             return f"{exc.msg} (line {exc.lineno})"
         except (ValueError, RecursionError) as exc:  # NUL bytes, absurd nesting

@@ -65,13 +65,15 @@ def locate(
     line: int,
     message_captures: Mapping[str, str],
     column: int | None,
+    end_column: int | None = None,
 ) -> NodeHit | None:
-    """The best @target on ``line``: agreeing with the message, under the caret, smallest."""
+    """The best @target on ``line``: agreeing with the message, exactly the marked range,
+    under the caret, smallest. Columns are byte columns of the document line."""
     import tree_sitter
 
     cursor = tree_sitter.QueryCursor(query)
     cursor.set_point_range((line, 0), (line + 1, 0))
-    best: tuple[tuple[int, int, int, int], NodeHit] | None = None
+    best: tuple[tuple[int, int, int, int, int], NodeHit] | None = None
     for _, captures in cursor.matches(tree.root_node):
         targets = captures.get("target")
         if not targets:
@@ -89,8 +91,15 @@ def locate(
         under_caret = column is not None and target.start_point.column <= column < max(
             target.end_point.column, target.start_point.column + 1
         )
+        # Python 3.11+ marks the failing expression exactly; nested ones share its start.
+        exact = (
+            column is not None
+            and end_column is not None
+            and target.start_point == (line, column)
+            and target.end_point == (line, end_column)
+        )
         size = target.end_byte - target.start_byte
-        key = (int(agrees), int(under_caret), int(target.start_point.row == line), -size)
+        key = (int(agrees), int(exact), int(under_caret), int(target.start_point.row == line), -size)
         if best is None or key > best[0]:
             best = (key, NodeHit(target, first, agrees))
     return best[1] if best else None

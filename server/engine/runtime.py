@@ -135,11 +135,11 @@ def _place(
         evidence = evidence.add("the file changed; the printed line was found elsewhere", C.SOURCE_MOVED)
     evidence = _framework_evidence(rule, document, language, evidence)
     line = site.line
-    column = _caret_column(document, line, site.frame)
+    column, end_column = _caret_columns(document, line, site.frame)
     nodes: dict[str, tree_sitter.Node] = {}
     target = None
     if spec is not None:
-        hit = locate(site.tree, queries.get(language, spec.query), spec, line, captures, column)
+        hit = locate(site.tree, queries.get(language, spec.query), spec, line, captures, column, end_column)
         if hit is None and (spec.strict or spec.required):
             return None
         if hit is not None:
@@ -171,11 +171,19 @@ def _add_missing(captures: dict[str, str], extra: Mapping[str, str]) -> None:
         captures.setdefault(name, value)
 
 
-def _caret_column(document: Document, line: int, frame: Frame | None) -> int | None:
+def _caret_columns(document: Document, line: int, frame: Frame | None) -> tuple[int | None, int | None]:
+    """The marked range as byte columns of the document line (frames count in the stripped text)."""
     if frame is None or frame.column is None:
-        return None
+        return None, None
     text = document.line(line)
-    return len(text) - len(text.lstrip()) + frame.column
+    stripped = text.lstrip()
+    indent = len(text) - len(stripped)
+
+    def to_bytes(col: int) -> int:
+        return len(text[: indent + col].encode("utf-8", "surrogatepass"))
+
+    end = to_bytes(frame.end_column) if frame.end_column is not None else None
+    return to_bytes(frame.column), end
 
 
 def _framework_evidence(rule: Rule, document: Document, language: Language, evidence: Evidence) -> Evidence:

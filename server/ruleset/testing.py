@@ -92,10 +92,11 @@ def run_rule_test(engine: Engine, rule: Rule, test: RuleTest) -> Outcome:
     for path, text in expected.items():
         if after.get(path) != text:
             return fail("fix", unified_diff(path, text, after.get(path, "")))
-    again = [f for f in _findings(engine, rule, test, after) if test.fix < len(f.fixes)]
-    for finding in again:
-        if _apply(finding.fixes[test.fix], after) != after:
-            return fail("idempotence", "applying the fix a second time changes the code again")
+    title = finding.fixes[test.fix].title
+    for again in _findings(engine, rule, test, after):
+        for fix in again.fixes:
+            if fix.title == title and _apply(fix, after) != after:
+                return fail("idempotence", "applying the fix a second time changes the code again")
     return Outcome(rule.id, test.name, True)
 
 
