@@ -20,11 +20,32 @@ def django() -> Path:
     download = CORPORA / "downloads"
     download.mkdir(parents=True, exist_ok=True)
     subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
-         "-d", str(download), f"django=={DJANGO_VERSION}"],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--quiet",
+            "--no-deps",
+            "--only-binary=:all:",
+            "-d",
+            str(download),
+            f"django=={DJANGO_VERSION}",
+        ],
         check=True,
     )
     wheel = next(download.glob(f"[Dd]jango-{DJANGO_VERSION}-*.whl"))
     with zipfile.ZipFile(wheel) as archive:
         archive.extractall(target)
     return target / "django"
+
+
+def replicated(source: Path, factor: int) -> Path:
+    """``factor`` copies of a corpus side by side, for the growth benchmark."""
+    import shutil
+
+    target = CORPORA / f"{source.name}-x{factor}"
+    if not target.is_dir():
+        for copy in range(factor):
+            shutil.copytree(source, target / f"copy{copy}")
+    return target

@@ -3,69 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from homeostasis import __version__
 from homeostasis.cli.common import FINDINGS, OK, UsageError, load_context, report_problems, rules_meta, warn
 from homeostasis.cli.output import render
 from homeostasis.fixes.edits import apply_edits, merge_fixes, unified_diff
-from homeostasis.model import Applicability, Document, Finding, Settings, Severity
+from homeostasis.model import Applicability, Document, FileEdit, Finding, Settings, Severity
 from homeostasis.workspace.files import SourceFile, read_source, walk
-from homeostasis.workspace.project import build_project
-
-# Below this many files a worker pool costs more than it saves.
-PARALLEL_THRESHOLD = 200
-CHUNK = 48
-
-
-@dataclass(frozen=True)
-class ScanResult:
-    findings: tuple[Finding, ...]
-    skipped: tuple[tuple[str, str], ...]  # (path, reason)
-    scanned: int
-
-
-@lru_cache(maxsize=4)
-def _engine_for(settings: Settings, rule_dirs: tuple[str, ...]):  # type: ignore[no-untyped-def]
-    # Memoised per process: forked workers inherit the parent's already-built engine.
-    return build_project(settings, [Path(d) for d in rule_dirs])
-
-
-def scan_files(
-    paths: Sequence[str], root: str, settings: Settings, rule_dirs: tuple[str, ...], with_fixes: bool
-) -> ScanResult:
-    project = _engine_for(settings, rule_dirs)
-    engine, registry = project.engine, project.registry
-    findings: list[Finding] = []
-    skipped: list[tuple[str, str]] = []
-    scanned = 0
-    for path in paths:
-        language = registry.for_path(path)
-        if language is None:
-            continue
-        loaded = read_source(Path(path), settings.max_file_bytes)
-        if not isinstance(loaded, SourceFile):
-            skipped.append((path, loaded.reason))
-            continue
-        scanned += 1
-        document = Document(_relative(path, root), loaded.text, language.id)
-        try:
-            findings.extend(engine.check(document, with_fixes=with_fixes))
-        except Exception as exc:  # one pathological file must not lose the whole scan
-            skipped.append((path, f"internal error while scanning: {exc!r}"))
-    return ScanResult(tuple(findings), tuple(skipped), scanned)
-
-
-def _relative(path: str, root: str) -> str:
-    try:
-        return Path(path).absolute().relative_to(root).as_posix()
-    except ValueError:
-        return Path(path).as_posix()
+from homeostasis.workspace.scan import in_shard, relative, scan
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -83,6 +31,7 @@ def run_check(args: argparse.Namespace) -> int:
     )
     report_problems(context)
     registry = context.project.registry
+    shard = _parse_shard(args.shard)
     files = [
         str(p)
         for p in walk(
@@ -93,9 +42,18 @@ def run_check(args: argparse.Namespace) -> int:
             exclude_root=context.root,
         )
     ]
+    root = str(context.root)
+    if shard is not None:
+        files = [f for f in files if in_shard(relative(f, root), *shard)]
     wants_fixes = args.fix or args.diff or args.format in ("json", "sarif")
-    result = _scan(
-        files, str(context.root), context.settings, tuple(str(d) for d in args.rules), wants_fixes, args.jobs
+    result = scan(
+        files,
+        root,
+        context.settings,
+        tuple(str(d) for d in args.rules),
+        with_fixes=wants_fixes,
+        jobs=args.jobs,
+        use_cache=not args.no_cache,
     )
     for path, reason in result.skipped:
         warn(f"skipped {path}: {reason}")
@@ -136,32 +94,6 @@ def run_check(args: argparse.Namespace) -> int:
     return FINDINGS if failing and not args.exit_zero else OK
 
 
-def _scan(
-    files: list[str], root: str, settings: Settings, rule_dirs: tuple[str, ...], with_fixes: bool, jobs: int
-) -> ScanResult:
-    workers = jobs or (os.cpu_count() or 1)
-    if workers <= 1 or len(files) < PARALLEL_THRESHOLD:
-        return scan_files(files, root, settings, rule_dirs, with_fixes)
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    _engine_for(settings, rule_dirs)  # built once here, inherited by forked workers
-    chunks = [files[i : i + CHUNK] for i in range(0, len(files), CHUNK)]
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    pool_context = multiprocessing.get_context(method)
-    findings: list[Finding] = []
-    skipped: list[tuple[str, str]] = []
-    scanned = 0
-    with ProcessPoolExecutor(max_workers=workers, mp_context=pool_context) as pool:
-        futures = [pool.submit(scan_files, chunk, root, settings, rule_dirs, with_fixes) for chunk in chunks]
-        for future in futures:
-            part = future.result()
-            findings.extend(part.findings)
-            skipped.extend(part.skipped)
-            scanned += part.scanned
-    return ScanResult(tuple(findings), tuple(skipped), scanned)
-
-
 def _documents_for(findings: list[Finding], root: Path, settings: Settings) -> dict[str, Document]:
     documents: dict[str, Document] = {}
     for path in {f.path for f in findings}:
@@ -171,7 +103,16 @@ def _documents_for(findings: list[Finding], root: Path, settings: Settings) -> d
     return documents
 
 
-def _diffs(file_edits: Sequence, root: Path) -> str:  # type: ignore[type-arg]
+def _parse_shard(value: str | None) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    index, sep, count = value.partition("/")
+    if not (sep and index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count)):
+        raise UsageError(f"--shard expects I/N with 1 <= I <= N, got {value!r}")
+    return int(index), int(count)
+
+
+def _diffs(file_edits: Sequence[FileEdit], root: Path) -> str:
     out = []
     for file_edit in file_edits:
         loaded = read_source(root / file_edit.path, 1 << 31)

@@ -83,6 +83,29 @@ def build_parser() -> argparse.ArgumentParser:
         "--jobs", type=int, default=0, help="worker processes (default: all cores on large trees)"
     )
     check.add_argument("--output", type=Path, help="write the report to a file instead of stdout")
+    check.add_argument(
+        "--shard", metavar="I/N", help="scan only shard I of N (by path hash; merge with `merge`)"
+    )
+    check.add_argument("--no-cache", action="store_true", help="ignore and do not write .homeostasis/cache")
+
+    merge = sub.add_parser("merge", help="merge JSON or SARIF reports of sharded `check` runs into one")
+    merge.add_argument("reports", nargs="+", type=Path)
+    merge.add_argument("--output", type=Path, help="write the merged report to a file instead of stdout")
+
+    # `rules` parses its own arguments (homeostasis.cli.rules), imported only when it runs;
+    # prefix_chars="+" hands every option, --help included, through untouched.
+    rules = sub.add_parser(
+        "rules",
+        help="list, show, test, validate and document rules; coverage, stats, scaffolding",
+        add_help=False,
+        prefix_chars="+",
+    )
+    rules.add_argument("args", nargs=argparse.REMAINDER)
+
+    lsp = sub.add_parser("lsp", help="run the language server (stdio by default)")
+    lsp.add_argument("--tcp", metavar="HOST:PORT", help="serve over TCP instead of stdio (for debugging)")
+    lsp.add_argument("--log-file", metavar="FILE", help="also write the server's log to FILE")
+    lsp.add_argument("--stdio", action="store_true", help="serve over stdio (the default; for LSP clients)")
     return parser
 
 
@@ -97,6 +120,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from homeostasis.cli.check import run_check
 
             return run_check(args)
+        if args.command == "merge":
+            from homeostasis.cli.merge import run_merge
+
+            return run_merge(args)
         if args.command == "explain":
             from homeostasis.cli.explain import run_explain
 
@@ -105,6 +132,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             from homeostasis.cli.fix import run_fix
 
             return run_fix(args)
+        if args.command == "lsp":
+            # Imported here: pygls must not slow down the other commands.
+            from homeostasis.lsp import run_server
+
+            return run_server(tcp=args.tcp, log_file=args.log_file)
+        if args.command == "rules":
+            from homeostasis.cli.rules import run_rules
+
+            return run_rules(args.args)
     except UsageError as exc:
         warn(str(exc))
         return USAGE

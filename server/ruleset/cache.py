@@ -27,7 +27,8 @@ def cache_dir() -> Path:
     return Path(base) / "homeostasis"
 
 
-def _key(files: Sequence[Path]) -> str | None:
+def rules_fingerprint(files: Sequence[Path]) -> str | None:
+    """A key that changes whenever a rule file, the schema or this version does."""
     digest = hashlib.sha256(__version__.encode())
     try:
         for file in (schema_path(), *files):
@@ -40,7 +41,7 @@ def _key(files: Sequence[Path]) -> str | None:
 
 def load_cached(paths: Sequence[Path], load: Callable[[list[Path]], LoadResult]) -> LoadResult:
     files = expand_paths(paths)
-    key = _key(files)
+    key = rules_fingerprint(files)
     if key is None or os.environ.get("HOMEOSTASIS_NO_CACHE"):
         return load(files)
     target = cache_dir() / f"rules-{key}.pickle"
