@@ -11,7 +11,7 @@ from homeostasis import __version__
 from homeostasis.cli.common import FINDINGS, OK, UsageError, load_context, report_problems, rules_meta, warn
 from homeostasis.cli.output import render
 from homeostasis.fixes.edits import apply_edits, merge_fixes, unified_diff
-from homeostasis.model import Applicability, Document, FileEdit, Finding, Settings, Severity
+from homeostasis.model import Applicability, Document, FileEdit, Finding, Fix, Settings, Severity
 from homeostasis.workspace.files import SourceFile, read_source, walk
 from homeostasis.workspace.scan import in_shard, relative, scan
 
@@ -60,21 +60,12 @@ def run_check(args: argparse.Namespace) -> int:
     findings = list(result.findings)
     if args.fix or args.diff:
         allowed = {Applicability.SAFE} | ({Applicability.UNSAFE} if context.settings.unsafe_fixes else set())
-        fixes = [f.fixes[0] for f in findings if f.fixes and f.fixes[0].applicability in allowed]
-        merged = merge_fixes(fixes)
         if args.diff:
+            merged = merge_fixes(_chosen(findings, allowed))
             diff = _diffs(merged.files, context.root)
             sys.stdout.write(diff)
             return FINDINGS if diff and not args.exit_zero else OK
-        from homeostasis.workspace.transaction import apply_transaction
-
-        outcome = apply_transaction(context.root, merged.files)
-        if not outcome.ok:
-            warn(f"fixes not applied: {outcome.error}")
-        else:
-            applied = {id(f) for f in fixes} - {id(f) for f in merged.dropped}
-            findings = [f for f in findings if not (f.fixes and id(f.fixes[0]) in applied)]
-            print(f"Fixed {len(applied)} finding(s) in {len(outcome.changed)} file(s).", file=sys.stderr)
+        findings = _fix_until_stable(findings, allowed, context.root, context.settings, args)
     documents = _documents_for(findings, context.root, context.settings) if args.format == "sarif" else None
     report = render(
         findings,
@@ -101,6 +92,55 @@ def _documents_for(findings: list[Finding], root: Path, settings: Settings) -> d
         if isinstance(loaded, SourceFile):
             documents[path] = Document(path, loaded.text, "")
     return documents
+
+
+# Overlapping fixes are applied one per pass; a few passes settle any real file.
+MAX_FIX_PASSES = 8
+
+
+def _chosen(findings: list[Finding], allowed: set[Applicability]) -> list[Fix]:
+    return [f.fixes[0] for f in findings if f.fixes and f.fixes[0].applicability in allowed]
+
+
+def _fix_until_stable(
+    findings: list[Finding],
+    allowed: set[Applicability],
+    root: Path,
+    settings: Settings,
+    args: argparse.Namespace,
+) -> list[Finding]:
+    """Apply fixes, rescan what changed, and repeat while overlapping fixes were held back."""
+    from homeostasis.workspace.transaction import apply_transaction
+
+    applied = 0
+    touched: set[str] = set()
+    for _ in range(MAX_FIX_PASSES):
+        fixes = _chosen(findings, allowed)
+        if not fixes:
+            break
+        merged = merge_fixes(fixes)
+        outcome = apply_transaction(root, merged.files)
+        if not outcome.ok:
+            warn(f"fixes not applied: {outcome.error}")
+            break
+        applied += len(fixes) - len(merged.dropped)
+        changed = set(outcome.changed)
+        touched |= changed
+        again = scan(
+            [str(root / path) for path in sorted(changed)],
+            str(root),
+            settings,
+            tuple(str(d) for d in args.rules),
+            with_fixes=True,
+            jobs=1,
+            use_cache=not args.no_cache,
+        )
+        findings = [f for f in findings if f.path not in changed] + list(again.findings)
+        if not merged.dropped or not changed:
+            break
+    if applied:
+        print(f"Fixed {applied} finding(s) in {len(touched)} file(s).", file=sys.stderr)
+    return findings
 
 
 def _parse_shard(value: str | None) -> tuple[int, int] | None:
