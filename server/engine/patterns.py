@@ -45,7 +45,7 @@ def scan(
     cursor = tree_sitter.QueryCursor(combined.query)
     if byte_range is not None:
         cursor.set_byte_range(*byte_range)
-    seen: set[tuple[str, int, int]] = set()
+    best: dict[tuple[str, int, int], PatternHit] = {}
     for pattern_index, captures in cursor.matches(tree.root_node):
         targets = captures.get("target")
         if not targets:
@@ -53,14 +53,16 @@ def scan(
         rule = combined.rule_for(pattern_index)
         target = targets[0]
         key = (rule.id, target.start_byte, target.end_byte)
-        if key in seen:
+        known = best.get(key)
+        # Alternatives of one rule may hit the same node; tree-sitter's order among them is
+        # unspecified, so keep the most informative (most captures), deterministically.
+        if known is not None and len(known.capture_nodes) >= len(captures):
             continue
         nodes = {name: found[0] for name, found in captures.items() if found}
         texts = {name: node_text(node) for name, node in nodes.items()}
         if not _constraints_hold(rule, texts):
             continue
-        seen.add(key)
-        yield PatternHit(
+        best[key] = PatternHit(
             rule=rule,
             target=target,
             span=node_span(document, target),
@@ -68,6 +70,7 @@ def scan(
             capture_nodes=nodes,
             evidence=Evidence(rule.confidence),
         )
+    yield from sorted(best.values(), key=lambda h: (h.target.start_byte, h.rule.id))
 
 
 def _constraints_hold(rule: Rule, texts: dict[str, str]) -> bool:

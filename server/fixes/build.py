@@ -96,7 +96,7 @@ def build_fixes(site: FixSite, templates: TemplateLibrary) -> tuple[tuple[Fix, .
             )
             continue
         except TemplateError as exc:
-            notes.append(f"fix '{spec.title}' not offered: {exc}")
+            notes.append(f"fix '{substitute(spec.title, site.captures)}' not offered: {exc}")
             continue
         if isinstance(fix, str):
             if fix:

@@ -39,7 +39,7 @@ def dedent_lines(text: str, base: int) -> str:
     out = [lines[0]]
     for line in lines[1:]:
         indent = len(leading_whitespace(line))
-        out.append(line[min(indent, base) :] if line.strip() else "")
+        out.append(line[min(indent, base) :])
     return "\n".join(out)
 
 

@@ -77,6 +77,7 @@ class TemplateLibrary:
             )
             env.filters["indent_block"] = _indent_filter
             env.filters["quote"] = _quote
+            env.globals["fail"] = _fail
             self._env.append(env)
         return self._env[0]
 
@@ -84,12 +85,22 @@ class TemplateLibrary:
     def _render(template: Any, context: Mapping[str, Any]) -> str:
         try:
             return str(template.render(**context))
+        except TemplateDeclined as exc:
+            raise TemplateError(str(exc)) from exc
         except Exception as exc:
             raise TemplateError(f"render failed: {exc}") from exc
 
 
 def _indent_filter(text: str, unit: str = "    ") -> str:
     return indent_block(str(text), unit)
+
+
+class TemplateDeclined(Exception):
+    """Raised by ``fail(reason)`` in a template: this fix cannot be exact here."""
+
+
+def _fail(reason: str) -> str:
+    raise TemplateDeclined(str(reason))
 
 
 def _quote(text: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,9 @@ class Project:
     rule_problems: tuple[Problem, ...]
 
 
+_PREDICATE = re.compile(rb"\(#[^()]*\)")
+
+
 def query_checker(registry: Registry) -> object:
     def check(language_id: str, source: str) -> str | None:
         language = registry.get(language_id)
@@ -29,9 +33,20 @@ def query_checker(registry: Registry) -> object:
         import tree_sitter
 
         try:
-            tree_sitter.Query(language.grammar_cached, source)
+            query = tree_sitter.Query(language.grammar_cached, source)
         except Exception as exc:  # tree-sitter reports query errors with several exception types
             return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        # A predicate written outside the pattern's parentheses becomes a pattern of its
+        # own that matches everything; every pattern must report an @target.
+        encoded = source.encode("utf-8")
+        for index in range(query.pattern_count):
+            text = encoded[query.start_byte_for_pattern(index) : query.end_byte_for_pattern(index)]
+            if b"@target" not in _PREDICATE.sub(b"", text):
+                snippet = text.decode("utf-8", "replace").strip().splitlines()[0][:60]
+                return (
+                    f"pattern {index + 1} ({snippet!r}) has no @target capture; "
+                    "wrap predicates in its parentheses"
+                )
         return None
 
     return check
