@@ -46,8 +46,8 @@ def load_cached(paths: Sequence[Path], load: Callable[[list[Path]], LoadResult])
         return load(files)
     target = cache_dir() / f"rules-{key}.pickle"
     try:
-        with target.open("rb") as handle:
-            cached = pickle.load(handle)
+        with target.open("rb") as source:
+            cached = pickle.load(source)
         if isinstance(cached, LoadResult):
             return cached
     except Exception:  # missing, truncated or from another version: load normally
