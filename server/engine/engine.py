@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from homeostasis.engine import patterns
+from homeostasis.engine.locate import find_line
 from homeostasis.engine.queries import QueryCache
 from homeostasis.engine.runtime import Failure, RuntimeHit, Site, captures_tuple, match_failure
 from homeostasis.engine.suppression import read_suppressions
@@ -146,7 +147,7 @@ class Engine:
         rules = self.rules.select(language.id, RuleKind.RUNTIME, self.settings)
         problems: list[str] = []
         findings: list[Finding] = []
-        trees: dict[str, object] = {}
+        trees: dict[str, tree_sitter.Tree] = {}
         failures = _failures(event)
         for failure in failures:
             site = self._site(failure, language, sources, trees)
@@ -163,9 +164,9 @@ class Engine:
         findings.sort(key=lambda f: (not f.located, _role_rank(f), -f.confidence.score))
         return Diagnosis(event, tuple(findings), tuple(problems))
 
-    def _site(self, failure: Failure, language: Language, sources: Sources, trees: dict[str, object]) -> Site:
-        from homeostasis.engine.locate import find_line
-
+    def _site(
+        self, failure: Failure, language: Language, sources: Sources, trees: dict[str, tree_sitter.Tree]
+    ) -> Site:
         frame = failure.frame
         if frame is None or frame.resolved is None or not frame.in_project:
             return Site(None, None, None, False, frame)
@@ -178,7 +179,7 @@ class Engine:
         if document.path not in trees:
             trees[document.path] = language.parse(document)
         tree = trees[document.path]
-        return Site(document, tree, hit.line, hit.moved, frame)  # type: ignore[arg-type]
+        return Site(document, tree, hit.line, hit.moved, frame)
 
     def _runtime_finding(
         self,
