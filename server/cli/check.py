@@ -40,6 +40,7 @@ def run_check(args: argparse.Namespace) -> int:
             context.settings.exclude,
             respect_gitignore=not args.no_gitignore,
             exclude_root=context.root,
+            accept=lambda name: registry.for_path(name) is not None,
         )
     ]
     root = str(context.root)

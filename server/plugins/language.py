@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
+from fnmatch import fnmatchcase
 from functools import cached_property
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Protocol
 
 from homeostasis.model import Document, ErrorEvent, FileEdit, Origin, Span
@@ -41,6 +43,8 @@ class Language(ABC):
 
     id: str
     extensions: tuple[str, ...]
+    # Files known by name rather than extension (fnmatch patterns), e.g. "Dockerfile", "Dockerfile.*".
+    filenames: tuple[str, ...] = ()
     comment_prefix: str
     indent_unit: str = "    "
     # Path fragments that mark a frame as library code, never the project's.
@@ -61,6 +65,13 @@ class Language(ABC):
     def exception_ancestors(self, error_type: str) -> tuple[str, ...]:
         """The type and its base classes, most specific first (short names)."""
         return (error_type.rsplit(".", 1)[-1],)
+
+    def matches_name(self, name: str) -> bool:
+        """Whether a file with this base name is in this language."""
+        suffix = PurePath(name).suffix.lower()
+        if suffix and suffix in self.extensions:
+            return True
+        return any(fnmatchcase(name, pattern) for pattern in self.filenames)
 
     def is_statement(self, node_type: str) -> bool:
         return node_type.endswith("statement")
@@ -85,6 +96,14 @@ class Language(ABC):
     def uses_framework(self, document: Document, framework: str) -> bool:
         """Whether the document visibly uses ``framework`` (an import, a require...)."""
         return framework in document.text
+
+    def rule_folders(self) -> tuple[Path, ...]:
+        """Folders of rules (and a ``templates/`` folder) that ship with the plugin.
+
+        Built-in languages keep theirs in the package's ``rules/`` data; a
+        third-party plugin returns the folder it installs next to its code.
+        """
+        return ()
 
     def precise_fixer(self) -> PreciseFixer | None:
         return None

@@ -22,9 +22,9 @@ class Registry:
         return self.languages.get(language_id)
 
     def for_path(self, path: str) -> Language | None:
-        suffix = PurePath(path).suffix.lower()
+        name = PurePath(path.replace("\\", "/")).name
         for language in self.languages.values():
-            if suffix in language.extensions:
+            if language.matches_name(name):
                 return language
         return None
 

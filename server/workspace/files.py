@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -149,6 +149,7 @@ def walk(
     respect_gitignore: bool = True,
     *,
     exclude_root: Path | None = None,
+    accept: Callable[[str], bool] | None = None,
 ) -> Iterator[Path]:
     """Source files under ``roots``, each once, in sorted order within each root.
 
@@ -157,8 +158,11 @@ def walk(
     (the workspace root, where the configuration lives), else to each root. A root
     that is a file is yielded whatever the filters say: the user asked for it.
     Symlinked directories are not followed (no loops, no escaping the tree).
+    ``accept``, when given, decides by file name instead of ``extensions`` (for
+    languages known by name, like ``Dockerfile``).
     """
     wanted = frozenset(e if e.startswith(".") else "." + e for e in extensions)
+    chosen: Callable[[str], bool] = accept or (lambda name: _matches(name, wanted))
     seen: set[Path] = set()
     for root in sorted(dict.fromkeys(roots)):
         if root.is_file():
@@ -174,7 +178,7 @@ def walk(
         absolute = Path(os.path.abspath(root))
         base = Path(os.path.abspath(exclude_root)) if exclude_root is not None else absolute
         rules = _root_rules(absolute, exclude, base, respect_gitignore)
-        for path in _walk_dir(root, absolute, rules, wanted, respect_gitignore):
+        for path in _walk_dir(root, absolute, rules, chosen, respect_gitignore):
             key = Path(os.path.abspath(path))
             if key not in seen:
                 seen.add(key)
@@ -182,7 +186,7 @@ def walk(
 
 
 def _walk_dir(
-    directory: Path, absolute: Path, rules: _IgnoreRules, extensions: frozenset[str], nested_ignores: bool
+    directory: Path, absolute: Path, rules: _IgnoreRules, accept: Callable[[str], bool], nested_ignores: bool
 ) -> Iterator[Path]:
     try:
         with os.scandir(directory) as scan:
@@ -200,8 +204,8 @@ def _walk_dir(
             if entry.name in ALWAYS_SKIPPED_DIRS or _is_venv(target) or rules.ignored(target, True):
                 continue
             inner = rules.with_dir(target) if nested_ignores else rules
-            yield from _walk_dir(directory / entry.name, target, inner, extensions, nested_ignores)
-        elif is_file and _matches(entry.name, extensions) and not rules.ignored(target, False):
+            yield from _walk_dir(directory / entry.name, target, inner, accept, nested_ignores)
+        elif is_file and accept(entry.name) and not rules.ignored(target, False):
             yield directory / entry.name
 
 

@@ -55,8 +55,10 @@ def query_checker(registry: Registry) -> object:
 def build_project(settings: Settings | None = None, rule_dirs: Sequence[Path] = ()) -> Project:
     """The built-in rules plus ``rule_dirs`` (user rules; trusted by the caller)."""
     registry = load_registry()
-    paths = [*builtin_rule_paths(), *rule_dirs]
+    plugin_dirs = [folder for language in registry for folder in language.rule_folders()]
+    paths = [*builtin_rule_paths(), *plugin_dirs, *rule_dirs]
     checker = query_checker(registry)
     result = load_cached(paths, lambda files: load_rules(files, check_query=checker))  # type: ignore[arg-type]
-    engine = Engine(registry, result.rules, settings or Settings(), load_templates(rule_dirs))
+    templates = load_templates([*plugin_dirs, *rule_dirs])
+    engine = Engine(registry, result.rules, settings or Settings(), templates)
     return Project(engine, registry, result.problems)
