@@ -149,8 +149,13 @@ class Engine:
         findings: list[Finding] = []
         trees: dict[str, tree_sitter.Tree] = {}
         failures = _failures(event)
+        final = self._site(failures[-1], language, sources, trees)
         for failure in failures:
-            site = self._site(failure, language, sources, trees)
+            site = final if failure is failures[-1] else self._site(failure, language, sources, trees)
+            if site.document is None and final.document is not None:
+                # A cause raised wholly inside libraries (a socket error under a fetch) is
+                # placed where the project met it: the wrapping error's project frame.
+                site = final
             hits = match_failure(failure, site, rules, language, self.queries)
             for hit in hits:
                 findings.append(

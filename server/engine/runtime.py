@@ -172,12 +172,16 @@ def _add_missing(captures: dict[str, str], extra: Mapping[str, str]) -> None:
 
 
 def _caret_columns(document: Document, line: int, frame: Frame | None) -> tuple[int | None, int | None]:
-    """The marked range as byte columns of the document line (frames count in the stripped text)."""
+    """The marked range as byte columns of the document line.
+
+    Columns under a printed source line count in that (stripped) text; without a
+    printed line they are the line's own columns (``file:line:col`` stacks).
+    """
     if frame is None or frame.column is None:
         return None, None
     text = document.line(line)
     stripped = text.lstrip()
-    indent = len(text) - len(stripped)
+    indent = len(text) - len(stripped) if frame.source is not None else 0
 
     def to_bytes(col: int) -> int:
         return len(text[: indent + col].encode("utf-8", "surrogatepass"))

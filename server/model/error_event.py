@@ -24,7 +24,11 @@ class Origin(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Frame:
-    """One stack frame. ``line`` is 1-based as printed; ``column`` 0-based when known."""
+    """One stack frame. ``line`` is 1-based as printed; ``column`` 0-based when known.
+
+    Columns count in ``source`` (stripped) when the source line was printed, else in
+    the file's line itself.
+    """
 
     file: str
     line: int | None
