@@ -66,11 +66,13 @@ class Language(ABC):
         """The type and its base classes, most specific first (short names)."""
         return (error_type.rsplit(".", 1)[-1],)
 
-    def matches_name(self, name: str) -> bool:
-        """Whether a file with this base name is in this language."""
-        suffix = PurePath(name).suffix.lower()
-        if suffix and suffix in self.extensions:
-            return True
+    def claims_path(self, path: str) -> bool:
+        """Whether the file is this language's by its name alone (``filenames`` patterns).
+
+        Name claims win over extensions: ``tsconfig.json`` can belong to a JSON-with-
+        comments plugin while other ``.json`` files stay strict JSON.
+        """
+        name = PurePath(path.replace("\\", "/")).name
         return any(fnmatchcase(name, pattern) for pattern in self.filenames)
 
     def is_statement(self, node_type: str) -> bool:

@@ -22,10 +22,14 @@ class Registry:
         return self.languages.get(language_id)
 
     def for_path(self, path: str) -> Language | None:
-        name = PurePath(path.replace("\\", "/")).name
         for language in self.languages.values():
-            if language.matches_name(name):
+            if language.claims_path(path):
                 return language
+        suffix = PurePath(path.replace("\\", "/")).suffix.lower()
+        if suffix:
+            for language in self.languages.values():
+                if suffix in language.extensions:
+                    return language
         return None
 
     def __iter__(self) -> Iterator[Language]:

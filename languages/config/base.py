@@ -1,0 +1,88 @@
+"""The base class of the configuration-language plugins."""
+
+from __future__ import annotations
+
+import fnmatch
+import importlib
+import warnings
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
+
+from homeostasis.model import ErrorEvent, Origin
+from homeostasis.plugins.language import Language
+
+if TYPE_CHECKING:
+    import tree_sitter
+    from homeostasis.languages.config.syntax import ParseProblem
+
+
+class ConfigLanguage(Language):
+    """Defaults for configuration files: no stack traces, two-space indents, `#` comments.
+
+    Subclasses name their grammar module; a language whose tools print located
+    parse errors overrides ``read_errors`` and ``sniff_errors`` (the default reads
+    nothing, and never claims text, so other languages' output is left alone).
+    """
+
+    comment_prefix = "#"
+    indent_unit = "  "
+    # The grammar wheel's module and its language function: built lazily in grammar().
+    grammar_module: str = ""
+    grammar_function: str = "language"
+    # Files recognised by name rather than suffix (a `Dockerfile` has none). Exact base
+    # names, and fnmatch patterns: on the base name, or on the path's tail when the
+    # pattern holds a `/` (".vscode/*.json"). Registry.for_path does not read these yet.
+    filenames: tuple[str, ...] = ()
+    filename_patterns: tuple[str, ...] = ()
+    # Node types a fix's `statement` region may widen to (a whole key/value pair...).
+    statement_types: frozenset[str] = frozenset()
+    # Mapping node type -> entry node type, for duplicate-key detection (config.syntax).
+    mapping_entries: tuple[tuple[str, str], ...] = ()
+
+    def grammar(self) -> tree_sitter.Language:
+        import tree_sitter
+
+        module = importlib.import_module(self.grammar_module)
+        with warnings.catch_warnings():
+            # Older grammar wheels hand out a bare int pointer, which tree-sitter 0.25+ still
+            # accepts with a DeprecationWarning; the grammar is the same.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            return tree_sitter.Language(getattr(module, self.grammar_function)())
+
+    def read_errors(self, text: str, origin: Origin = Origin.PASTE) -> list[ErrorEvent]:
+        return []
+
+    def sniff_errors(self, text: str) -> bool:
+        return False
+
+    def is_statement(self, node_type: str) -> bool:
+        return node_type in self.statement_types
+
+    def claims_path(self, path: str) -> bool:
+        """Whether ``path`` is this language's by its name (suffix aside)."""
+        pure = PurePosixPath(path.replace("\\", "/"))
+        if pure.name in self.filenames:
+            return True
+        for pattern in self.filename_patterns:
+            if "/" in pattern:
+                depth = pattern.count("/") + 1
+                tail = "/".join(pure.parts[-depth:])
+                if fnmatch.fnmatchcase(tail, pattern):
+                    return True
+            elif fnmatch.fnmatchcase(pure.name, pattern):
+                return True
+        return False
+
+    def strict_problem(self, text: str, path: str) -> ParseProblem | None:
+        """The first error of the language's reference parser, when one is at hand cheaply.
+
+        Tree-sitter recovers from errors and is lenient in places (JSON comments, YAML
+        tabs); a reference parser (PyYAML, json, tomllib) says exactly what is wrong.
+        """
+        return None
+
+    def syntax_problem(self, text: str, path: str) -> str | None:
+        problem = self.strict_problem(text, path)
+        if problem is None:
+            return None
+        return f"{problem.message} (line {problem.span.start.line + 1})"
