@@ -100,7 +100,8 @@ def load_rules(
             rules.append(rule)
     rules, dep_problems = _check_dependencies(rules)
     problems.extend(dep_problems)
-    return LoadResult(RuleSet.ordered(rules), tuple(sorted(problems)))
+    ordered = sorted(problems, key=lambda p: (p.file, p.line or 0, p.rule_id or "", p.field, p.message))
+    return LoadResult(RuleSet.ordered(rules), tuple(ordered))
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:

@@ -27,7 +27,7 @@ def candidate_paths(printed: str, remaps: Sequence[tuple[str, str]]) -> list[str
             out.append(f"{base}/{rest}" if base not in ("", ".") else rest)
     out.append(normalized)
     parts = _parts(printed)
-    out.extend("/".join(parts[i:]) for i in range(1, len(parts)))
+    out.extend("/".join(parts[i:]) for i in range(len(parts)))
     seen: set[str] = set()
     return [p for p in out if p and not (p in seen or seen.add(p))]  # type: ignore[func-returns-value]
 
@@ -52,6 +52,14 @@ def resolve_frame(
         if document is not None:
             in_project = not language.is_library_path(document.path)
             return frame.with_resolution(document.path, in_project)
+    # A path printed relative to a source root (Java's com/acme/Main.java under
+    # src/main/java/) is found by its tail, when the sources can search.
+    finder = getattr(sources, "find_by_suffix", None)
+    printed = frame.file.replace("\\", "/").removeprefix("./")
+    if finder is not None and "/" in printed and not printed.startswith("/") and ":" not in printed:
+        document = finder(printed)
+        if document is not None:
+            return frame.with_resolution(document.path, not language.is_library_path(document.path))
     return frame.with_resolution(None, False)
 
 

@@ -38,6 +38,7 @@ class DiskSources:
         self._language_for = language_for
         # Per instance on purpose: one scan or one request sees one consistent snapshot.
         self._cache: dict[str, Document | None] = {}
+        self._by_name: dict[str, list[str]] = {}
         self._reasons: dict[str, str] = {}
 
     def relative(self, path: str) -> str | None:
@@ -68,6 +69,23 @@ class DiskSources:
         document = self._load(rel)
         self._cache[rel] = document
         return document
+
+    def find_by_suffix(self, suffix: str) -> Document | None:
+        """The workspace file whose path ends with ``/suffix`` (the shortest such path).
+
+        For stacks that print paths relative to a source root, like Java's package
+        paths. The tree is walked once per file name, honouring .gitignore.
+        """
+        name = suffix.rsplit("/", 1)[-1]
+        if name not in self._by_name:
+            from homeostasis.workspace.files import walk
+
+            found = walk([self.root], frozenset(), (), accept=lambda n: n == name)
+            self._by_name[name] = sorted((p.relative_to(self.root).as_posix() for p in found), key=len)
+        for rel in self._by_name[name]:
+            if rel == suffix or rel.endswith("/" + suffix):
+                return self.get(rel)
+        return None
 
     def skip_reason(self, path: str) -> str | None:
         """Why ``get(path)`` gave None, once it has been asked; None for a served file."""

@@ -1,0 +1,5 @@
+"""The Kotlin language plugin."""
+
+from homeostasis.languages.kotlin.plugin import KotlinLanguage
+
+__all__ = ["KotlinLanguage"]
