@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from homeostasis.workspace.stats import StatsStore
+
 from tests.cli import homeostasis
 
 TRACEBACK = """Traceback (most recent call last):
@@ -128,3 +130,8 @@ def test_failed_validation_rolls_back(tmp_path: Path) -> None:
     assert run.code == 1
     assert "restored" in run.err
     assert (root / "app.py").read_text() == before
+    rates = StatsStore.for_root(root).rates()["python.key-error.subscript"]
+    assert (rates.fired, rates.applied, rates.rolled_back, rates.validated) == (1, 1, 1, 0)
+    ok = homeostasis("fix", "--unsafe", "--validate", "true", "-", cwd=root, stdin=TRACEBACK.format(path="app.py"))
+    assert ok.code == 0, ok.out + ok.err
+    assert StatsStore.for_root(root).rates()["python.key-error.subscript"].validated == 1

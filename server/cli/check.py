@@ -66,7 +66,14 @@ def run_check(args: argparse.Namespace) -> int:
             diff = _diffs(merged.files, context.root)
             sys.stdout.write(diff)
             return FINDINGS if diff and not args.exit_zero else OK
-        findings = _fix_until_stable(findings, allowed, context.root, context.settings, args)
+        fired = [f.rule_id for f in findings]
+        offered = [f.rule_id for f in findings if f.fixes]
+        findings, applied = _fix_until_stable(findings, allowed, context.root, context.settings, args)
+        from homeostasis.workspace.stats import StatsStore
+
+        StatsStore.for_root(context.root, on_warning=warn).record_run(
+            fired=fired, offered=offered, applied=applied
+        )
     documents = _documents_for(findings, context.root, context.settings) if args.format == "sarif" else None
     report = render(
         findings,
@@ -109,11 +116,12 @@ def _fix_until_stable(
     root: Path,
     settings: Settings,
     args: argparse.Namespace,
-) -> list[Finding]:
+) -> tuple[list[Finding], list[str]]:
     """Apply fixes, rescan what changed, and repeat while overlapping fixes were held back."""
     from homeostasis.workspace.transaction import apply_transaction
 
     applied = 0
+    applied_rules: list[str] = []
     touched: set[str] = set()
     for _ in range(MAX_FIX_PASSES):
         fixes = _chosen(findings, allowed)
@@ -125,6 +133,7 @@ def _fix_until_stable(
             warn(f"fixes not applied: {outcome.error}")
             break
         applied += len(fixes) - len(merged.dropped)
+        applied_rules.extend(fix.rule_id for fix in fixes if fix not in merged.dropped)
         changed = set(outcome.changed)
         touched |= changed
         again = scan(
@@ -141,7 +150,7 @@ def _fix_until_stable(
             break
     if applied:
         print(f"Fixed {applied} finding(s) in {len(touched)} file(s).", file=sys.stderr)
-    return findings
+    return findings, applied_rules
 
 
 def _parse_shard(value: str | None) -> tuple[int, int] | None:
