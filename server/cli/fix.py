@@ -53,7 +53,8 @@ def run_fix(args: argparse.Namespace) -> int:
     allowed = frozenset({Applicability.SAFE} | ({Applicability.UNSAFE} if args.unsafe else set()))
     stats = StatsStore.for_root(context.root, on_warning=warn)
     located = [f for d in diagnoses for f in d.findings if f.located]
-    seen = {"fired": [f.rule_id for f in located], "offered": [f.rule_id for f in located for _ in f.fixes]}
+    fired = [f.rule_id for f in located]
+    offered = [f.rule_id for f in located for _ in f.fixes]
     rates = stats.rates()
     chosen: list[Fix] = []
     for diagnosis in diagnoses:
@@ -66,23 +67,25 @@ def run_fix(args: argparse.Namespace) -> int:
             print(f"- {label}\n    fix ({fix.applicability.value}): {fix.title}")
             chosen.append(fix)
     if not chosen:
-        stats.record_run(**seen)
+        stats.record_run(fired=fired, offered=offered)
         return FINDINGS
     merged = merge_fixes(chosen)
     for dropped in merged.dropped:
         print(f"    skipped '{dropped.title}': it overlaps another fix; run again after this one")
     if args.diff or args.dry_run:
-        stats.record_run(**seen)
+        stats.record_run(fired=fired, offered=offered)
         print(_diff(merged.files, sources), end="")
         return OK
     result = apply_transaction(context.root, merged.files, validate=args.validate)
     applied = [f.rule_id for f in chosen if f not in merged.dropped]
     if result.rolled_back:
-        stats.record_run(**seen, applied=applied, outcome="rolled_back")
+        stats.record_run(fired=fired, offered=offered, applied=applied, outcome="rolled_back")
     elif result.ok:
-        stats.record_run(**seen, applied=applied, outcome="validated" if args.validate else None)
+        stats.record_run(
+            fired=fired, offered=offered, applied=applied, outcome="validated" if args.validate else None
+        )
     else:
-        stats.record_run(**seen)
+        stats.record_run(fired=fired, offered=offered)
     if result.ok and not result.rolled_back:
         changed = ", ".join(result.changed) or "no file"
         print(f"Applied {len(chosen) - len(merged.dropped)} fix(es) to {changed}.")

@@ -1,0 +1,5 @@
+"""The Ruby language plugin."""
+
+from homeostasis.languages.ruby.plugin import RubyLanguage
+
+__all__ = ["RubyLanguage"]
