@@ -24,7 +24,9 @@ def homeostasis(*args: str, cwd: Path, stdin: str | bytes | None = None, timeout
         capture_output=True,
         timeout=timeout,
     )
-    return Run(done.returncode, done.stdout.decode("utf-8", "replace"), done.stderr.decode("utf-8", "replace"))
+    return Run(
+        done.returncode, done.stdout.decode("utf-8", "replace"), done.stderr.decode("utf-8", "replace")
+    )
 
 
 def run_python(script: Path, cwd: Path, timeout: float = 60) -> subprocess.CompletedProcess[str]:

@@ -3,7 +3,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from homeostasis.engine import Engine
 from homeostasis.workspace.project import build_project
 

@@ -63,12 +63,14 @@ CASES = [
     ),
     Case(
         "name-error-typo",
-        {"main.py": "def total(values):\n    result = sum(values)\n    return reslt\n\n\nprint(total([1, 2]))\n"},
+        {
+            "main.py": "def total(values):\n    result = sum(values)\n    return reslt\n\n\nprint(total([1, 2]))\n"
+        },
         "NameError",
     ),
     Case(
         "name-error-missing-import",
-        {"main.py": 'data = json.loads(\'{"a": 1}\')\nprint(data)\n'},
+        {"main.py": "data = json.loads('{\"a\": 1}')\nprint(data)\n"},
         "NameError",
         flags=(),
     ),
@@ -86,7 +88,9 @@ CASES = [
     ),
     Case(
         "type-error-missing-positional",
-        {"main.py": "def greet(name, greeting):\n    return f'{greeting}, {name}'\n\n\nprint(greet('Ada'))\n"},
+        {
+            "main.py": "def greet(name, greeting):\n    return f'{greeting}, {name}'\n\n\nprint(greet('Ada'))\n"
+        },
         "TypeError",
     ),
     Case(

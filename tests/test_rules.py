@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from homeostasis.engine import Engine
 from homeostasis.model import RuleKind
 from homeostasis.ruleset.testing import run_rule_tests

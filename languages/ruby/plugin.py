@@ -55,6 +55,7 @@ class RubyLanguage(Language):
     # Files are matched by suffix only: Gemfile, Rakefile and Guardfile (no suffix) cannot be
     # claimed through `extensions`.
     extensions = (".rb", ".rake", ".gemspec", ".ru")
+    filenames = ("Gemfile", "Rakefile", "Guardfile", "Capfile", "Vagrantfile")
     comment_prefix = "#"
     indent_unit = "  "
     library_markers = paths.LIBRARY_MARKERS
