@@ -152,7 +152,7 @@ class Engine:
         final = self._site(failures[-1], language, sources, trees)
         for failure in failures:
             site = final if failure is failures[-1] else self._site(failure, language, sources, trees)
-            if site.document is None and final.document is not None:
+            if site.document is None and final.document is not None and not _in_project(failure):
                 # A cause raised wholly inside libraries (a socket error under a fetch) is
                 # placed where the project met it: the wrapping error's project frame.
                 site = final
@@ -248,6 +248,10 @@ def _failures(event: ErrorEvent) -> list[Failure]:
         out.append(Failure(chained.error_type, chained.message, chained.frames, role))
     out.append(Failure(event.error_type, event.message, event.frames, "the error"))
     return out
+
+
+def _in_project(failure: Failure) -> bool:
+    return any(frame.in_project for frame in failure.frames)
 
 
 def _role_rank(finding: Finding) -> int:
