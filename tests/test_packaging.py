@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,10 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def test_wheel_installs_and_carries_rules_templates_and_schema(tmp_path: Path) -> None:
+    # Build from a copy: setuptools reuses an in-tree build/ folder, which can hold stale files.
+    source = tmp_path / "src"
+    skip = (".git", ".venv", "build", "*.egg-info", "__pycache__", ".homeostasis", ".corpora", ".env", "node_modules")
+    shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(*skip))
     dist = tmp_path / "dist"
     subprocess.run(
         [
@@ -23,7 +28,7 @@ def test_wheel_installs_and_carries_rules_templates_and_schema(tmp_path: Path) -
             "--no-build-isolation",
             "-w",
             str(dist),
-            str(REPO),
+            str(source),
         ],
         check=True,
         capture_output=True,
