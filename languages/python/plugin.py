@@ -66,9 +66,13 @@ class PythonLanguage(Language):
         return knowledge.enrich(error_type, captures, document)
 
     def syntax_problem(self, text: str, path: str) -> str | None:
+        import warnings
+
         try:
             # compile(), not ast.parse: the compiler also rejects repeated keywords and misplaced await.
-            compile(text, path, "exec", dont_inherit=True)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # SyntaxWarnings about the user's code are not ours to print
+                compile(text, path, "exec", dont_inherit=True)
         except SyntaxError as exc:  # IndentationError included
             return f"{exc.msg} (line {exc.lineno})"
         except (ValueError, RecursionError) as exc:  # NUL bytes, absurd nesting
