@@ -325,3 +325,7 @@ class OverlaySources:
 
     def relative(self, path: str) -> str | None:
         return self.disk.relative(path)
+
+    def find_by_suffix(self, suffix: str) -> Document | None:
+        found = self.disk.find_by_suffix(suffix)
+        return self.get(found.path) if found is not None else None

@@ -56,7 +56,7 @@ def resolve_frame(
     # src/main/java/) is found by its tail, when the sources can search.
     finder = getattr(sources, "find_by_suffix", None)
     printed = frame.file.replace("\\", "/").removeprefix("./")
-    if finder is not None and "/" in printed and not printed.startswith("/") and ":" not in printed:
+    if finder is not None and printed and not printed.startswith(("/", "<")) and ":" not in printed:
         document = finder(printed)
         if document is not None:
             return frame.with_resolution(document.path, not language.is_library_path(document.path))
