@@ -29,7 +29,7 @@ def test_exit_codes_and_threshold(tmp_path: Path) -> None:
 
 def test_json_and_sarif_reports(tmp_path: Path) -> None:
     root = _tree(tmp_path, 1)
-    report = json.loads(homeostasis("check", "--format", "json", "m0.py", cwd=root).out)
+    report = json.loads(homeostasis("check", "--with-fixes", "--format", "json", "m0.py", cwd=root).out)
     rules = {f["rule"] for f in report["findings"]}
     assert {
         "python.comparison.is-literal",

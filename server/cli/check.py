@@ -46,7 +46,8 @@ def run_check(args: argparse.Namespace) -> int:
     root = str(context.root)
     if shard is not None:
         files = [f for f in files if in_shard(relative(f, root), *shard)]
-    wants_fixes = args.fix or args.diff or args.format in ("json", "sarif")
+    # Fixes cost a render and a re-parse each; only compute them when they are used.
+    wants_fixes = args.fix or args.diff or args.with_fixes
     result = scan(
         files,
         root,

@@ -78,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--fix", action="store_true", help="apply safe fixes")
     check.add_argument("--unsafe-fixes", action="store_true", help="with --fix/--diff, include unsafe fixes")
     check.add_argument("--diff", action="store_true", help="print the fixes as a diff, change nothing")
+    check.add_argument("--with-fixes", action="store_true", help="include each finding's fixes in the report")
     check.add_argument("--no-gitignore", action="store_true", help="scan files .gitignore excludes")
     check.add_argument(
         "--jobs", type=int, default=0, help="worker processes (default: all cores on large trees)"
