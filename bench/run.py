@@ -122,7 +122,7 @@ def growth(repeat: int) -> list[tuple[str, list[Measure]]]:
         rows.append(
             measure(f"{factor}x django ({files} files)", ours(tree, "--no-cache", *python), files, repeat)
         )
-    return [("growth: cold scan, all rules", rows)]
+    return [("growth: cold scan, all python rules", rows)]
 
 
 def ingestion(repeat: int) -> list[tuple[str, list[Measure]]]:

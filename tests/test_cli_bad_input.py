@@ -132,6 +132,8 @@ def test_failed_validation_rolls_back(tmp_path: Path) -> None:
     assert (root / "app.py").read_text() == before
     rates = StatsStore.for_root(root).rates()["python.key-error.subscript"]
     assert (rates.fired, rates.applied, rates.rolled_back, rates.validated) == (1, 1, 1, 0)
-    ok = homeostasis("fix", "--unsafe", "--validate", "true", "-", cwd=root, stdin=TRACEBACK.format(path="app.py"))
+    ok = homeostasis(
+        "fix", "--unsafe", "--validate", "true", "-", cwd=root, stdin=TRACEBACK.format(path="app.py")
+    )
     assert ok.code == 0, ok.out + ok.err
     assert StatsStore.for_root(root).rates()["python.key-error.subscript"].validated == 1

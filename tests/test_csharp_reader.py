@@ -5,7 +5,6 @@ xUnit, Visual Studio dialog, stack overflow) and bad input.
 ``dotnet`` is not installed here, so no output is generated on the spot."""
 
 # Verbatim error output does not wrap at the line length.
-# ruff: noqa: E501
 
 from __future__ import annotations
 

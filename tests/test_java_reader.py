@@ -3,7 +3,6 @@
 Maven, Gradle, docker) and bad input."""
 
 # Verbatim error output does not wrap at the line length.
-# ruff: noqa: E501
 
 from __future__ import annotations
 

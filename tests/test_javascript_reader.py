@@ -621,7 +621,7 @@ MIXED = textwrap.dedent(
     \tat com.example.App.size(App.java:7)
     \tat com.example.App.main(App.java:3)
     done
-    """  # noqa: E501 (a real Java 17 message line)
+    """
 )
 
 

@@ -5,7 +5,6 @@ shared/traces and realistic renderings (Android logcat, Crashlytics, coroutines,
 tests run the shared JVM reader on genuine ``java`` output."""
 
 # Verbatim error output does not wrap at the line length.
-# ruff: noqa: E501
 
 from __future__ import annotations
 

@@ -14,7 +14,17 @@ REPO = Path(__file__).resolve().parents[1]
 def test_wheel_installs_and_carries_rules_templates_and_schema(tmp_path: Path) -> None:
     # Build from a copy: setuptools reuses an in-tree build/ folder, which can hold stale files.
     source = tmp_path / "src"
-    skip = (".git", ".venv", "build", "*.egg-info", "__pycache__", ".homeostasis", ".corpora", ".env", "node_modules")
+    skip = (
+        ".git",
+        ".venv",
+        "build",
+        "*.egg-info",
+        "__pycache__",
+        ".homeostasis",
+        ".corpora",
+        ".env",
+        "node_modules",
+    )
     shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(*skip))
     dist = tmp_path / "dist"
     subprocess.run(

@@ -39,7 +39,7 @@ src/index.ts(7,21): error TS2307: Cannot find module './missing' or its correspo
 src/index.ts(9,15): error TS2339: Property 'nmae' does not exist on type 'User'.
 src/index.ts(10,12): error TS7006: Parameter 'x' implicitly has an 'any' type.
 src/index.ts(12,15): error TS2551: Property 'frist' does not exist on type '{ first: string; last: string; }'. Did you mean 'first'?
-"""  # noqa: E501 (tsc output as printed)
+"""
 
 # The start of `tsc --noEmit --strict --pretty src/index.ts` (TypeScript 5.9.3), colours included.
 TSC_PRETTY = (
