@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from homeostasis.model import ErrorEvent, Frame, Origin
+from homeostasis.plugins.hierarchy import lineage
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
 
@@ -63,10 +64,4 @@ class Hierarchy:
     parents: Mapping[str, str]
 
     def ancestors(self, error_type: str) -> tuple[str, ...]:
-        name = error_type.rsplit(".", 1)[-1]
-        chain = [name]
-        seen = {name}
-        while (parent := self.parents.get(chain[-1])) is not None and parent not in seen:
-            chain.append(parent)
-            seen.add(parent)
-        return tuple(chain)
+        return tuple(lineage(error_type.rsplit(".", 1)[-1], self.parents))

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from homeostasis.plugins.hierarchy import lineage
+
 PARENT: Mapping[str, str] = MappingProxyType(
     {
         "SystemException": "Exception",
@@ -89,10 +91,4 @@ def short_name(error_type: str) -> str:
 
 def ancestors(error_type: str) -> tuple[str, ...]:
     """The type (short name) and its known base classes, most specific first."""
-    name = short_name(error_type)
-    chain = [name]
-    seen = {name}
-    while (parent := PARENT.get(chain[-1])) is not None and parent not in seen:
-        chain.append(parent)
-        seen.add(parent)
-    return tuple(chain)
+    return tuple(lineage(short_name(error_type), PARENT))

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
+from homeostasis.plugins.hierarchy import lineage
+
 _PARENT = MappingProxyType(
     {
         "runtime error": "panic",
@@ -45,10 +47,7 @@ _PLAIN_RUNTIME = (
 
 def ancestors(error_type: str) -> tuple[str, ...]:
     """``error_type`` and the kinds it is a case of, most specific first."""
-    chain = [error_type]
-    while (parent := _PARENT.get(chain[-1])) is not None and parent not in chain:
-        chain.append(parent)
-    return tuple(chain)
+    return tuple(lineage(error_type, _PARENT))
 
 
 def classify_panic(value: str) -> tuple[str, str]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from homeostasis.plugins.hierarchy import lineage
+
 # child -> parent
 _PARENT: Mapping[str, str] = MappingProxyType(
     {
@@ -53,11 +55,7 @@ _PARENT: Mapping[str, str] = MappingProxyType(
 def ancestors(error_type: str) -> tuple[str, ...]:
     """``error_type`` and its bases, most specific first; unknown ``*Error`` names end in ``Error``."""
     name = error_type.rsplit(".", 1)[-1]
-    chain = [name]
-    seen = {name}
-    while (parent := _PARENT.get(chain[-1])) is not None and parent not in seen:
-        chain.append(parent)
-        seen.add(parent)
+    chain = lineage(name, _PARENT)
     if chain[-1] != "Error" and name.endswith(("Error", "Exception")):
         # A custom `class NotFoundError extends Error`: its base is not printed; Error is a safe guess.
         chain.append("Error")

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from homeostasis.plugins.hierarchy import lineage
+
 # child -> parent, short names. Nested classes are keyed by the part after the last ``$``.
 PARENT: Mapping[str, str] = MappingProxyType(
     {
@@ -151,10 +153,4 @@ def short_name(error_type: str) -> str:
 
 def ancestors(error_type: str) -> tuple[str, ...]:
     """The type (short name) and its known superclasses, most specific first."""
-    name = short_name(error_type)
-    chain = [name]
-    seen = {name}
-    while (parent := PARENT.get(chain[-1])) is not None and parent not in seen:
-        chain.append(parent)
-        seen.add(parent)
-    return tuple(chain)
+    return tuple(lineage(short_name(error_type), PARENT))

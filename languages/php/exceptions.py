@@ -9,6 +9,8 @@ Names are compared without their namespace (``Illuminate\\Database\\QueryExcepti
 
 from __future__ import annotations
 
+from homeostasis.plugins.hierarchy import lineage
+
 # child -> parent, short names.
 _PARENT: dict[str, str] = {
     "Error": "Throwable",
@@ -79,11 +81,7 @@ def short(error_type: str) -> str:
 def ancestors(error_type: str) -> tuple[str, ...]:
     """``error_type`` and its bases, most specific first (the qualified name first when namespaced)."""
     name = short(error_type)
-    chain = [name]
-    seen = {name}
-    while (parent := _PARENT.get(chain[-1])) is not None and parent not in seen:
-        chain.append(parent)
-        seen.add(parent)
+    chain = lineage(name, _PARENT)
     if chain[-1] != "Throwable" and name.endswith("Exception"):
         # A custom `class NotFound extends Exception`: its base is not printed.
         chain.extend(("Exception", "Throwable"))

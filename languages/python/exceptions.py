@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from homeostasis.plugins.hierarchy import lineage
+
 # child -> parent, for the built-in exceptions and the stdlib ones rules talk about.
 _PARENT: dict[str, str] = {
     "Exception": "BaseException",
@@ -72,10 +74,4 @@ _PARENT: dict[str, str] = {
 
 def ancestors(error_type: str) -> tuple[str, ...]:
     """``error_type`` (short name) and its bases, most specific first."""
-    name = error_type.rsplit(".", 1)[-1]
-    chain = [name]
-    seen = {name}
-    while (parent := _PARENT.get(chain[-1])) is not None and parent not in seen:
-        chain.append(parent)
-        seen.add(parent)
-    return tuple(chain)
+    return tuple(lineage(error_type.rsplit(".", 1)[-1], _PARENT))

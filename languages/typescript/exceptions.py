@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from homeostasis.languages.javascript import exceptions as js_exceptions
+from homeostasis.plugins.hierarchy import lineage
 
 _CODE_RE = re.compile(r"TS\d{3,5}$")
 
@@ -42,8 +43,6 @@ def ancestors(error_type: str) -> tuple[str, ...]:
     """A diagnostic code and its general codes (then ``TSDiagnostic``), or a runtime error's bases."""
     if not is_diagnostic(error_type):
         return js_exceptions.ancestors(error_type)
-    chain = [error_type]
-    while (parent := _PARENT.get(chain[-1])) is not None and parent not in chain:
-        chain.append(parent)
+    chain = lineage(error_type, _PARENT)
     chain.append("TSDiagnostic")
     return tuple(chain)
