@@ -13,6 +13,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 PLUGIN = """
 from pathlib import Path
 
@@ -97,7 +99,7 @@ homeostasis_starlark = ["rules/*.yaml"]
 """
 
 
-def test_installed_plugin_is_used_by_the_cli(tmp_path: Path) -> None:
+def _install_plugin(tmp_path: Path) -> Path:
     source = tmp_path / "plugin"
     package = source / "homeostasis_starlark"
     (package / "rules").mkdir(parents=True)
@@ -121,6 +123,11 @@ def test_installed_plugin_is_used_by_the_cli(tmp_path: Path) -> None:
         check=True,
         capture_output=True,
     )
+    return site
+
+
+def test_installed_plugin_is_used_by_the_cli(tmp_path: Path) -> None:
+    site = _install_plugin(tmp_path)
     workspace = tmp_path / "ws"
     workspace.mkdir()
     (workspace / "pyproject.toml").write_text("[tool.homeostasis]\n")
@@ -147,3 +154,25 @@ def test_installed_plugin_is_used_by_the_cli(tmp_path: Path) -> None:
     assert (workspace / "BUILD").read_text() == 'srcs = glob(["*.py"])\n'
     rules = cli("rules", "test", "starlark.glob.recursive")
     assert rules.returncode == 0, rules.stdout + rules.stderr
+
+
+@pytest.mark.asyncio
+async def test_installed_plugin_is_used_by_the_language_server(tmp_path: Path) -> None:
+    from tests.lsp.session import Session
+
+    site = _install_plugin(tmp_path)
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    (workspace / "BUILD").write_text('srcs = glob(["**/*.py"])\n')
+    session = await Session.start(
+        workspace,
+        "vscode",
+        env={"PYTHONPATH": str(site), "HOMEOSTASIS_CACHE_DIR": str(tmp_path / "cache")},
+    )
+    try:
+        uri = session.open("BUILD", language="starlark")
+        (found,) = await session.diagnostics(uri)
+        assert found.code == "starlark.glob.recursive"
+        assert found.range == session.range_of(uri, 'glob(["**/*.py"])')
+    finally:
+        await session.stop()
