@@ -21,6 +21,7 @@ from homeostasis.model import (
     Finding,
     Frame,
     Related,
+    Rule,
     RuleKind,
     Settings,
     Span,
@@ -58,6 +59,7 @@ class Engine:
         self.templates = templates or TemplateLibrary({})
         self.queries = QueryCache()
         self._known_ids = frozenset(r.id for r in rules)
+        self._selected: dict[tuple[str, RuleKind], tuple[Rule, ...]] = {}
 
     # Pattern rules ---------------------------------------------------------------
 
@@ -74,7 +76,7 @@ class Engine:
         language = self.registry.get(document.language)
         if language is None:
             return []
-        rules = self.rules.select(language.id, RuleKind.PATTERN, self.settings)
+        rules = self._rules_for(language.id, RuleKind.PATTERN)
         if tree is None:
             tree = language.parse(document)
         combined = self.queries.combined(language, rules)
@@ -110,6 +112,13 @@ class Engine:
             findings.append(finding)
         return self._finish(document, language, findings)
 
+    def _rules_for(self, language_id: str, kind: RuleKind) -> tuple[Rule, ...]:
+        """The enabled rules of a language and kind (settings are fixed for an engine's life)."""
+        key = (language_id, kind)
+        if key not in self._selected:
+            self._selected[key] = self.rules.select(language_id, kind, self.settings)
+        return self._selected[key]
+
     def _finish(self, document: Document, language: Language, findings: list[Finding]) -> list[Finding]:
         suppressions = read_suppressions(document, language.comment_prefix, self._known_ids)
         kept = [
@@ -137,17 +146,25 @@ class Engine:
     def diagnose(
         self, events: Sequence[ErrorEvent], sources: Sources, *, with_fixes: bool = True
     ) -> list[Diagnosis]:
-        return [self.diagnose_one(event, sources, with_fixes=with_fixes) for event in events]
+        trees: dict[str, tree_sitter.Tree] = {}  # each file parsed once for the whole batch
+        return [self.diagnose_one(event, sources, with_fixes=with_fixes, trees=trees) for event in events]
 
-    def diagnose_one(self, event: ErrorEvent, sources: Sources, *, with_fixes: bool = True) -> Diagnosis:
+    def diagnose_one(
+        self,
+        event: ErrorEvent,
+        sources: Sources,
+        *,
+        with_fixes: bool = True,
+        trees: dict[str, tree_sitter.Tree] | None = None,
+    ) -> Diagnosis:
         language = self.registry.get(event.language)
         if language is None:
             return Diagnosis(event, (), (f"no language plugin for '{event.language}'",))
         event = resolve_event(event, language, sources, self.settings.path_remaps)
-        rules = self.rules.select(language.id, RuleKind.RUNTIME, self.settings)
+        rules = self._rules_for(language.id, RuleKind.RUNTIME)
         problems: list[str] = []
         findings: list[Finding] = []
-        trees: dict[str, tree_sitter.Tree] = {}
+        trees = {} if trees is None else trees
         failures = _failures(event)
         final = self._site(failures[-1], language, sources, trees)
         for failure in failures:

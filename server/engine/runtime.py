@@ -65,8 +65,8 @@ def _regex(source: str) -> re.Pattern[str]:
     return re.compile(source, re.S)
 
 
-def type_matches(language: Language, event_type: str, wanted: Sequence[str]) -> bool:
-    ancestors = language.exception_ancestors(event_type)
+def type_matches(ancestors: Sequence[str], event_type: str, wanted: Sequence[str]) -> bool:
+    """Whether ``event_type`` (whose ``ancestors`` the language gave) is one of ``wanted``."""
     event_short = event_type.rsplit(".", 1)[-1]
     for name in wanted:
         if "." not in name:
@@ -90,9 +90,10 @@ def match_failure(
 ) -> list[RuntimeHit]:
     """Every rule that explains this failure, refined ones replacing what they require."""
     hits: dict[str, RuntimeHit] = {}
+    ancestors = language.exception_ancestors(failure.error_type)
     for rule in rules:
         assert rule.runtime is not None
-        if not type_matches(language, failure.error_type, rule.runtime.error_types):
+        if not type_matches(ancestors, failure.error_type, rule.runtime.error_types):
             continue
         if any(req not in hits for req in rule.requires):
             continue

