@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from homeostasis.lsp.folders import path_to_uri
-from homeostasis.lsp.hover import rule_markdown
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
@@ -33,9 +32,10 @@ def _cache_dir() -> Path:
 
 async def show_documentation(server: HomeostasisServer, rule_id: str) -> str:
     rule = server.ws.find_rule(rule_id)
-    if rule is None:
+    page = server.ws.rule_page(rule_id)
+    if rule is None or page is None:
         raise JsonRpcInvalidParams(f"no rule '{rule_id}'")
-    text = rule_markdown(rule, "#") + "\n"
+    text = page if page.endswith("\n") else page + "\n"
     if server.features.show_document:
         try:
             folder = _cache_dir()

@@ -276,6 +276,16 @@ class Workspace:
                 return rule
         return None
 
+    def rule_page(self, rule_id: str) -> str | None:
+        """The rule's documentation page, the same text as ``docs/rules/<id>.md``."""
+        from homeostasis.ruleset.docs import rule_markdown
+
+        for project in self._loaded():
+            rule = project.engine.rules.get(rule_id)
+            if rule is not None:
+                return rule_markdown(rule, project.engine.templates)
+        return None
+
     def rule_folders(self) -> list[Path]:
         out: list[Path] = []
         for folder in self.folders.values():

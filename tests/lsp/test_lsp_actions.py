@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 from lsprotocol import types
@@ -107,6 +108,9 @@ async def test_show_documentation(session: Session) -> None:
     rule_id = docs[0].title.rsplit(" ", 1)[-1]
     markdown = await session.command("homeostasis.showDocumentation", rule_id)
     assert NONE_EQ in markdown and "is None" in markdown
+    # The same page `homeostasis rules docs` writes to docs/rules/.
+    page = Path(__file__).resolve().parents[2] / "docs" / "rules" / f"{NONE_EQ}.md"
+    assert markdown == page.read_text(encoding="utf-8")
     if session.profile == "vscode":
         assert session.client.shown_documents and session.client.shown_documents[-1].uri.endswith(".md")
     else:
