@@ -8,13 +8,11 @@ xUnit, Visual Studio dialog, stack overflow) and bad input.
 
 from __future__ import annotations
 
-import json
 import random
 import textwrap
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
 
 import pytest
 from homeostasis.engine import Engine
@@ -25,8 +23,10 @@ from homeostasis.ruleset.testing import MemorySources
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-TRACES = Path(__file__).parents[2] / "shared" / "traces"
-CSHARP_TRACES = sorted(TRACES.glob("*-csharp-*.txt")) if TRACES.is_dir() else []
+from tests.traces import TRACES, trace_params, traces_of
+from tests.traces import label as _label
+
+CSHARP_TRACES = traces_of("csharp")
 CSHARP = CSharpLanguage()
 
 # Labels that the reader disagrees with on purpose (none so far): name -> reason.
@@ -37,26 +37,9 @@ def _norm(text: str | None) -> str:
     return "\n".join(line.rstrip() for line in (text or "").strip().split("\n"))
 
 
-def _label(trace: Path) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(trace.with_suffix(".json").read_text(encoding="utf-8"))
-    return data
-
-
 def _printed(frame: Frame) -> tuple[str | None, int | None, str | None]:
     function = frame.function.split("[", 1)[0] if frame.function else None
     return (None if frame.file.startswith("<") else frame.file), frame.line, function
-
-
-def _trace_params() -> list[Any]:
-    if not CSHARP_TRACES:
-        return [pytest.param(None, marks=pytest.mark.skip(reason=f"no traces at {TRACES}"))]
-    params = []
-    for trace in CSHARP_TRACES:
-        marks = []
-        if trace.stem in WRONG_LABELS:
-            marks.append(pytest.mark.xfail(strict=True, reason=WRONG_LABELS[trace.stem]))
-        params.append(pytest.param(trace, id=trace.stem, marks=marks))
-    return params
 
 
 def _only(text: str) -> ErrorEvent:
@@ -65,7 +48,7 @@ def _only(text: str) -> ErrorEvent:
     return events[0]
 
 
-@pytest.mark.parametrize("trace", _trace_params())
+@pytest.mark.parametrize("trace", trace_params(CSHARP_TRACES, WRONG_LABELS))
 def test_trace_matches_label(trace: Path) -> None:
     label = _label(trace)
     event = _only(trace.read_text(encoding="utf-8", errors="replace"))
@@ -83,7 +66,7 @@ def test_trace_matches_label(trace: Path) -> None:
     ]
 
 
-@pytest.mark.parametrize("trace", _trace_params())
+@pytest.mark.parametrize("trace", trace_params(CSHARP_TRACES, WRONG_LABELS))
 def test_trace_frames_and_chain_details(trace: Path) -> None:
     label = _label(trace)
     event = _only(trace.read_text(encoding="utf-8", errors="replace"))

@@ -4,7 +4,6 @@ mixed logs, and bad input."""
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import shutil
@@ -13,15 +12,16 @@ import textwrap
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
 
 import pytest
 from homeostasis.languages.go import GoLanguage
 from homeostasis.languages.go.reader import read_errors, sniff
 from homeostasis.model import ChainRelation, ErrorEvent, Origin
 
-TRACES = Path(__file__).parents[2] / "shared" / "traces"
-GO_TRACES = sorted(TRACES.glob("*-go-*.txt")) if TRACES.is_dir() else []
+from tests.traces import TRACES, trace_params, traces_of
+from tests.traces import label as _label
+
+GO_TRACES = traces_of("go")
 GO = shutil.which("go")
 needs_go = pytest.mark.skipif(GO is None, reason="the go toolchain is not installed")
 
@@ -31,23 +31,6 @@ WRONG_LABELS: Mapping[str, str] = MappingProxyType({})
 LABEL_TYPES: Mapping[str, str] = MappingProxyType(
     {"panic": "panic", "panic: runtime error": "runtime error", "fatal error": "fatal error"}
 )
-
-
-def _label(trace: Path) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(trace.with_suffix(".json").read_text(encoding="utf-8"))
-    return data
-
-
-def _trace_params() -> list[Any]:
-    if not GO_TRACES:
-        return [pytest.param(None, marks=pytest.mark.skip(reason=f"no traces at {TRACES}"))]
-    params = []
-    for trace in GO_TRACES:
-        marks = []
-        if trace.stem in WRONG_LABELS:
-            marks.append(pytest.mark.xfail(strict=True, reason=WRONG_LABELS[trace.stem]))
-        params.append(pytest.param(trace, id=trace.stem, marks=marks))
-    return params
 
 
 def _only(text: str) -> ErrorEvent:
@@ -64,7 +47,7 @@ def _where(event: ErrorEvent) -> tuple[str, int | None]:
 # -- the shared trace corpus --------------------------------------------------------------
 
 
-@pytest.mark.parametrize("trace", _trace_params())
+@pytest.mark.parametrize("trace", trace_params(GO_TRACES, WRONG_LABELS))
 def test_trace_matches_label(trace: Path) -> None:
     label = _label(trace)
     event = _only(trace.read_text(encoding="utf-8"))

@@ -6,7 +6,6 @@ Maven, Gradle, docker) and bad input."""
 
 from __future__ import annotations
 
-import json
 import random
 import shutil
 import subprocess
@@ -14,7 +13,6 @@ import textwrap
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
-from typing import Any
 
 import pytest
 from homeostasis.engine import Engine
@@ -26,8 +24,10 @@ from homeostasis.ruleset.testing import MemorySources
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-TRACES = Path(__file__).parents[2] / "shared" / "traces"
-JAVA_TRACES = sorted(TRACES.glob("*-java-*.txt")) if TRACES.is_dir() else []
+from tests.traces import TRACES, trace_params, traces_of
+from tests.traces import label as _label
+
+JAVA_TRACES = traces_of("java")
 JAVA = JavaLanguage()
 
 # Labels that the reader disagrees with on purpose (none so far): name -> reason.
@@ -39,27 +39,10 @@ def _norm(text: str | None) -> str:
     return "\n".join(line.rstrip() for line in (text or "").strip().split("\n"))
 
 
-def _label(trace: Path) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(trace.with_suffix(".json").read_text(encoding="utf-8"))
-    return data
-
-
 def _printed(frame: Frame) -> tuple[str | None, int | None, str | None]:
     """A frame as the labels write it: the printed file name (not the derived path)."""
     file = None if frame.file.startswith("<") else PurePosixPath(frame.file).name
     return file, frame.line, frame.function
-
-
-def _trace_params(traces: list[Path]) -> list[Any]:
-    if not traces:
-        return [pytest.param(None, marks=pytest.mark.skip(reason=f"no traces at {TRACES}"))]
-    params = []
-    for trace in traces:
-        marks = []
-        if trace.stem in WRONG_LABELS:
-            marks.append(pytest.mark.xfail(strict=True, reason=WRONG_LABELS[trace.stem]))
-        params.append(pytest.param(trace, id=trace.stem, marks=marks))
-    return params
 
 
 def _only(text: str) -> ErrorEvent:
@@ -71,7 +54,7 @@ def _only(text: str) -> ErrorEvent:
 # -- the shared trace corpus --------------------------------------------------------------
 
 
-@pytest.mark.parametrize("trace", _trace_params(JAVA_TRACES))
+@pytest.mark.parametrize("trace", trace_params(JAVA_TRACES, WRONG_LABELS))
 def test_trace_matches_label(trace: Path) -> None:
     label = _label(trace)
     events = JAVA.read_errors(trace.read_text(encoding="utf-8", errors="replace"))
@@ -92,7 +75,7 @@ def test_trace_matches_label(trace: Path) -> None:
     ]
 
 
-@pytest.mark.parametrize("trace", _trace_params(JAVA_TRACES))
+@pytest.mark.parametrize("trace", trace_params(JAVA_TRACES, WRONG_LABELS))
 def test_trace_frames_and_chain_details(trace: Path) -> None:
     label = _label(trace)
     event = JAVA.read_errors(trace.read_text(encoding="utf-8", errors="replace"))[0]

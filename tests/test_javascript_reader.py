@@ -3,7 +3,6 @@ renderings of browsers, test runners and logs, mixed logs of several languages, 
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 import textwrap
@@ -19,8 +18,10 @@ from homeostasis.model import ChainRelation, ErrorEvent, Origin
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-TRACES = Path(__file__).parents[2] / "shared" / "traces"
-JS_TRACES = sorted(TRACES.glob("*-javascript-*.txt")) if TRACES.is_dir() else []
+from tests.traces import TRACES, traces_of
+from tests.traces import label as _label
+
+JS_TRACES = traces_of("javascript")
 NODE = shutil.which("node")
 needs_node = pytest.mark.skipif(NODE is None, reason="node is not installed")
 JS = JavaScriptLanguage()
@@ -38,11 +39,6 @@ UNPRINTED_MESSAGE: Mapping[str, str] = MappingProxyType(
         ),
     }
 )
-
-
-def _label(trace: Path) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(trace.with_suffix(".json").read_text(encoding="utf-8"))
-    return data
 
 
 def _read(trace: Path) -> list[ErrorEvent]:

@@ -8,12 +8,10 @@ tests run the shared JVM reader on genuine ``java`` output."""
 
 from __future__ import annotations
 
-import json
 import textwrap
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
-from typing import Any
 
 import pytest
 from homeostasis.engine import Engine
@@ -22,8 +20,10 @@ from homeostasis.languages.kotlin import KotlinLanguage
 from homeostasis.model import ChainRelation, ErrorEvent, Frame
 from homeostasis.ruleset.testing import MemorySources
 
-TRACES = Path(__file__).parents[2] / "shared" / "traces"
-KOTLIN_TRACES = sorted(TRACES.glob("*-kotlin-*.txt")) if TRACES.is_dir() else []
+from tests.traces import TRACES, trace_params, traces_of
+from tests.traces import label as _label
+
+KOTLIN_TRACES = traces_of("kotlin")
 KOTLIN = KotlinLanguage()
 JAVA = JavaLanguage()
 
@@ -35,26 +35,9 @@ def _norm(text: str | None) -> str:
     return "\n".join(line.rstrip() for line in (text or "").strip().split("\n"))
 
 
-def _label(trace: Path) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(trace.with_suffix(".json").read_text(encoding="utf-8"))
-    return data
-
-
 def _printed(frame: Frame) -> tuple[str | None, int | None, str | None]:
     file = None if frame.file.startswith("<") else PurePosixPath(frame.file).name
     return file, frame.line, frame.function
-
-
-def _trace_params() -> list[Any]:
-    if not KOTLIN_TRACES:
-        return [pytest.param(None, marks=pytest.mark.skip(reason=f"no traces at {TRACES}"))]
-    params = []
-    for trace in KOTLIN_TRACES:
-        marks = []
-        if trace.stem in WRONG_LABELS:
-            marks.append(pytest.mark.xfail(strict=True, reason=WRONG_LABELS[trace.stem]))
-        params.append(pytest.param(trace, id=trace.stem, marks=marks))
-    return params
 
 
 def _only(text: str) -> ErrorEvent:
@@ -64,7 +47,7 @@ def _only(text: str) -> ErrorEvent:
     return events[0]
 
 
-@pytest.mark.parametrize("trace", _trace_params())
+@pytest.mark.parametrize("trace", trace_params(KOTLIN_TRACES, WRONG_LABELS))
 def test_trace_matches_label(trace: Path) -> None:
     label = _label(trace)
     event = _only(trace.read_text(encoding="utf-8", errors="replace"))
@@ -79,7 +62,7 @@ def test_trace_matches_label(trace: Path) -> None:
     assert [c.error_type for c in reversed(event.chain)] == [c["error_type"] for c in label["chained"]]
 
 
-@pytest.mark.parametrize("trace", _trace_params())
+@pytest.mark.parametrize("trace", trace_params(KOTLIN_TRACES, WRONG_LABELS))
 def test_trace_frames(trace: Path) -> None:
     label = _label(trace)
     event = _only(trace.read_text(encoding="utf-8", errors="replace"))

@@ -4,7 +4,6 @@ cannot produce (PHP 5 and 7, Laravel and Symfony logs, Xdebug, nginx), mixed log
 
 from __future__ import annotations
 
-import json
 import random
 import shutil
 import subprocess
@@ -13,7 +12,6 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
 
 import pytest
 from homeostasis.engine import Engine
@@ -21,33 +19,18 @@ from homeostasis.languages.php.plugin import PhpLanguage
 from homeostasis.languages.php.reader import read_errors
 from homeostasis.model import ChainRelation, ErrorEvent
 
-TRACES = Path(__file__).parents[2] / "shared" / "traces"
-PHP_TRACES = sorted(TRACES.glob("*-php-*.txt")) if TRACES.is_dir() else []
+from tests.traces import TRACES, trace_params, traces_of
+from tests.traces import label as _label
+
+PHP_TRACES = traces_of("php")
 PHP = shutil.which("php")
 
 # Labels the reader disagrees with on purpose (none so far): name -> reason.
 WRONG_LABELS: Mapping[str, str] = MappingProxyType({})
 
 
-def _label(trace: Path) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(trace.with_suffix(".json").read_text(encoding="utf-8"))
-    return data
-
-
 def _read_trace(trace: Path) -> list[ErrorEvent]:
     return read_errors(trace.read_text(encoding="utf-8", errors="replace"))
-
-
-def _trace_params() -> list[Any]:
-    if not PHP_TRACES:
-        return [pytest.param(None, marks=pytest.mark.skip(reason=f"no traces at {TRACES}"))]
-    params = []
-    for trace in PHP_TRACES:
-        marks = []
-        if trace.stem in WRONG_LABELS:
-            marks.append(pytest.mark.xfail(strict=True, reason=WRONG_LABELS[trace.stem]))
-        params.append(pytest.param(trace, id=trace.stem, marks=marks))
-    return params
 
 
 def _only(text: str) -> ErrorEvent:
@@ -59,7 +42,7 @@ def _only(text: str) -> ErrorEvent:
 # -- the shared trace corpus --------------------------------------------------------------
 
 
-@pytest.mark.parametrize("trace", _trace_params())
+@pytest.mark.parametrize("trace", trace_params(PHP_TRACES, WRONG_LABELS))
 def test_trace_matches_label(trace: Path) -> None:
     label = _label(trace)
     event = _only(trace.read_text(encoding="utf-8", errors="replace"))
@@ -74,7 +57,7 @@ def test_trace_matches_label(trace: Path) -> None:
     assert [c.error_type for c in event.chain] == [c["error_type"] for c in label["chained"]]
 
 
-@pytest.mark.parametrize("trace", _trace_params())
+@pytest.mark.parametrize("trace", trace_params(PHP_TRACES, WRONG_LABELS))
 def test_trace_frames(trace: Path) -> None:
     label = _label(trace)
     event = _read_trace(trace)[0]

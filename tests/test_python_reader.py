@@ -3,7 +3,6 @@ output produced on the spot, hand-made renderings (IPython, Sentry, logs) and fu
 
 from __future__ import annotations
 
-import json
 import random
 import subprocess
 import sys
@@ -11,7 +10,6 @@ import textwrap
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
 
 import pytest
 from homeostasis.languages.python.reader import read_errors, read_errors_guarded
@@ -19,8 +17,10 @@ from homeostasis.model import ChainRelation, ErrorEvent, Origin
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-TRACES = Path(__file__).parents[2] / "shared" / "traces"
-PYTHON_TRACES = sorted(TRACES.glob("*-python-*.txt")) if TRACES.is_dir() else []
+from tests.traces import TRACES, trace_params, traces_of
+from tests.traces import label as _label
+
+PYTHON_TRACES = traces_of("python")
 
 # Labels that the reader disagrees with on purpose (none so far): name -> reason.
 WRONG_LABELS: Mapping[str, str] = MappingProxyType({})
@@ -30,31 +30,14 @@ def _norm(text: str) -> str:
     return "\n".join(line.rstrip() for line in text.strip().split("\n"))
 
 
-def _label(trace: Path) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(trace.with_suffix(".json").read_text(encoding="utf-8"))
-    return data
-
-
 def _read_trace(trace: Path) -> list[ErrorEvent]:
     return read_errors(trace.read_text(encoding="utf-8", errors="replace"))
-
-
-def _trace_params() -> list[Any]:
-    if not PYTHON_TRACES:
-        return [pytest.param(None, marks=pytest.mark.skip(reason=f"no traces at {TRACES}"))]
-    params = []
-    for trace in PYTHON_TRACES:
-        marks = []
-        if trace.stem in WRONG_LABELS:
-            marks.append(pytest.mark.xfail(strict=True, reason=WRONG_LABELS[trace.stem]))
-        params.append(pytest.param(trace, id=trace.stem, marks=marks))
-    return params
 
 
 # -- the shared trace corpus --------------------------------------------------------------
 
 
-@pytest.mark.parametrize("trace", _trace_params())
+@pytest.mark.parametrize("trace", trace_params(PYTHON_TRACES, WRONG_LABELS))
 def test_trace_matches_label(trace: Path) -> None:
     label = _label(trace)
     events = _read_trace(trace)
@@ -73,7 +56,7 @@ def test_trace_matches_label(trace: Path) -> None:
     ]
 
 
-@pytest.mark.parametrize("trace", _trace_params())
+@pytest.mark.parametrize("trace", trace_params(PYTHON_TRACES, WRONG_LABELS))
 def test_trace_frames_and_chain_details(trace: Path) -> None:
     label = _label(trace)
     event = _read_trace(trace)[-1]

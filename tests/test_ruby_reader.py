@@ -5,7 +5,6 @@ mixed logs, and bad input."""
 
 from __future__ import annotations
 
-import json
 import random
 import shutil
 import subprocess
@@ -22,8 +21,10 @@ from homeostasis.languages.ruby.plugin import RubyLanguage
 from homeostasis.languages.ruby.reader import read_errors
 from homeostasis.model import ChainRelation, ErrorEvent
 
-TRACES = Path(__file__).parents[2] / "shared" / "traces"
-RUBY_TRACES = sorted(TRACES.glob("*-ruby-*.txt")) if TRACES.is_dir() else []
+from tests.traces import TRACES, trace_params, traces_of
+from tests.traces import label as _label
+
+RUBY_TRACES = traces_of("ruby")
 RUBY = shutil.which("ruby")
 RAKE = shutil.which("rake")
 RSPEC = shutil.which("rspec")
@@ -39,25 +40,8 @@ WRONG_LABELS: Mapping[str, str] = MappingProxyType(
 )
 
 
-def _label(trace: Path) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(trace.with_suffix(".json").read_text(encoding="utf-8"))
-    return data
-
-
 def _read_trace(trace: Path) -> list[ErrorEvent]:
     return read_errors(trace.read_text(encoding="utf-8", errors="replace"))
-
-
-def _trace_params(*, labels: bool = True) -> list[Any]:
-    if not RUBY_TRACES:
-        return [pytest.param(None, marks=pytest.mark.skip(reason=f"no traces at {TRACES}"))]
-    params = []
-    for trace in RUBY_TRACES:
-        marks = []
-        if labels and trace.stem in WRONG_LABELS:
-            marks.append(pytest.mark.xfail(strict=True, reason=WRONG_LABELS[trace.stem]))
-        params.append(pytest.param(trace, id=trace.stem, marks=marks))
-    return params
 
 
 def _printed(event: ErrorEvent, label: dict[str, Any]) -> list[tuple[str | None, int | None]]:
@@ -71,7 +55,7 @@ def _printed(event: ErrorEvent, label: dict[str, Any]) -> list[tuple[str | None,
 # -- the shared trace corpus --------------------------------------------------------------
 
 
-@pytest.mark.parametrize("trace", _trace_params())
+@pytest.mark.parametrize("trace", trace_params(RUBY_TRACES, WRONG_LABELS))
 def test_trace_matches_label(trace: Path) -> None:
     label = _label(trace)
     events = _read_trace(trace)
@@ -87,7 +71,7 @@ def test_trace_matches_label(trace: Path) -> None:
     assert [c.error_type for c in event.chain] == [c["error_type"] for c in label["chained"]]
 
 
-@pytest.mark.parametrize("trace", _trace_params(labels=False))
+@pytest.mark.parametrize("trace", trace_params(RUBY_TRACES))
 def test_trace_frames(trace: Path) -> None:
     label = _label(trace)
     event = _read_trace(trace)[0]

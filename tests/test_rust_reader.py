@@ -4,7 +4,6 @@ and bad input."""
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import shutil
@@ -13,15 +12,16 @@ import textwrap
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
 
 import pytest
 from homeostasis.languages.rust import RustLanguage
 from homeostasis.languages.rust.reader import read_errors, sniff
 from homeostasis.model import ChainRelation, ErrorEvent, Origin
 
-TRACES = Path(__file__).parents[2] / "shared" / "traces"
-RUST_TRACES = sorted(TRACES.glob("*-rust-*.txt")) if TRACES.is_dir() else []
+from tests.traces import TRACES, trace_params, traces_of
+from tests.traces import label as _label
+
+RUST_TRACES = traces_of("rust")
 
 
 def _rustc() -> str | None:
@@ -60,23 +60,6 @@ WRONG_LABELS: Mapping[str, str] = MappingProxyType(
 )
 
 
-def _label(trace: Path) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(trace.with_suffix(".json").read_text(encoding="utf-8"))
-    return data
-
-
-def _trace_params() -> list[Any]:
-    if not RUST_TRACES:
-        return [pytest.param(None, marks=pytest.mark.skip(reason=f"no traces at {TRACES}"))]
-    params = []
-    for trace in RUST_TRACES:
-        marks = []
-        if trace.stem in WRONG_LABELS:
-            marks.append(pytest.mark.xfail(strict=True, reason=WRONG_LABELS[trace.stem]))
-        params.append(pytest.param(trace, id=trace.stem, marks=marks))
-    return params
-
-
 def _only(text: str) -> ErrorEvent:
     events = read_errors(text)
     assert len(events) == 1, [(e.error_type, e.message) for e in events]
@@ -90,7 +73,7 @@ def _file(path: str) -> str | None:
 # -- the shared trace corpus --------------------------------------------------------------
 
 
-@pytest.mark.parametrize("trace", _trace_params())
+@pytest.mark.parametrize("trace", trace_params(RUST_TRACES, WRONG_LABELS))
 def test_trace_matches_label(trace: Path) -> None:
     label = _label(trace)
     event = _only(trace.read_text(encoding="utf-8"))

@@ -4,7 +4,6 @@ stacks, the split between JavaScript and TypeScript events, and bad input."""
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 import textwrap
@@ -19,8 +18,10 @@ from homeostasis.model import ChainRelation, ErrorEvent
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-TRACES = Path(__file__).parents[2] / "shared" / "traces"
-TS_TRACES = sorted(TRACES.glob("*-typescript-*.txt")) if TRACES.is_dir() else []
+from tests.traces import TRACES, traces_of
+from tests.traces import label as _label
+
+TS_TRACES = traces_of("typescript")
 TS = TypeScriptLanguage()
 JS = JavaScriptLanguage()
 NODE = shutil.which("node")
@@ -100,11 +101,6 @@ TypeError: Cannot read properties of undefined (reading 'host')
 
 Node.js v20.20.2
 """
-
-
-def _label(trace: Path) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(trace.with_suffix(".json").read_text(encoding="utf-8"))
-    return data
 
 
 def _params() -> list[Any]:
