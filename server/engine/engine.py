@@ -76,7 +76,7 @@ class Engine:
         language = self.registry.get(document.language)
         if language is None:
             return []
-        rules = self._rules_for(language.id, RuleKind.PATTERN)
+        rules = self.rules_for(language.id, RuleKind.PATTERN)
         if tree is None:
             tree = language.parse(document)
         combined = self.queries.combined(language, rules)
@@ -112,7 +112,7 @@ class Engine:
             findings.append(finding)
         return self._finish(document, language, findings)
 
-    def _rules_for(self, language_id: str, kind: RuleKind) -> tuple[Rule, ...]:
+    def rules_for(self, language_id: str, kind: RuleKind) -> tuple[Rule, ...]:
         """The enabled rules of a language and kind (settings are fixed for an engine's life)."""
         key = (language_id, kind)
         if key not in self._selected:
@@ -161,7 +161,7 @@ class Engine:
         if language is None:
             return Diagnosis(event, (), (f"no language plugin for '{event.language}'",))
         event = resolve_event(event, language, sources, self.settings.path_remaps)
-        rules = self._rules_for(language.id, RuleKind.RUNTIME)
+        rules = self.rules_for(language.id, RuleKind.RUNTIME)
         problems: list[str] = []
         findings: list[Finding] = []
         trees = {} if trees is None else trees

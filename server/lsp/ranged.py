@@ -42,7 +42,7 @@ def _hits(
     language = engine.registry.get(document.language)
     if language is None:
         return
-    rules = engine.rules.select(language.id, RuleKind.PATTERN, engine.settings)
+    rules = engine.rules_for(language.id, RuleKind.PATTERN)
     combined = engine.queries.combined(language, rules)
     seen: set[tuple[str, int, int]] = set()
     for byte_range in byte_ranges if byte_ranges is not None else (None,):
