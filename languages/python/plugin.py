@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -80,8 +81,11 @@ class PythonLanguage(Language):
         return None
 
     def uses_framework(self, document: Document, framework: str) -> bool:
-        text = document.text
-        return f"import {framework}" in text or f"from {framework}" in text
+        # ``from flask import g``, ``import django.db``, ``import os, numpy as np``; not ``from flasky``.
+        name = re.escape(framework)
+        earlier = r"(?:[\w.]+(?:[ \t]+as[ \t]+\w+)?[ \t]*,[ \t]*)*"
+        pattern = rf"^[ \t]*(?:from[ \t]+{name}(?![\w])|import[ \t]+{earlier}{name}(?![\w]))"
+        return re.search(pattern, document.text, re.M) is not None
 
     def precise_fixer(self) -> PreciseFixer | None:
         from homeostasis.languages.python.precise import PythonPreciseFixer

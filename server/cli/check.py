@@ -13,7 +13,7 @@ from homeostasis.cli.output import render
 from homeostasis.fixes.edits import apply_edits, merge_fixes, unified_diff
 from homeostasis.model import Applicability, Document, FileEdit, Finding, Fix, Settings, Severity
 from homeostasis.workspace.files import SourceFile, read_source, walk
-from homeostasis.workspace.scan import in_shard, relative, scan
+from homeostasis.workspace.scan import adopt, in_shard, relative, scan
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -48,6 +48,7 @@ def run_check(args: argparse.Namespace) -> int:
         files = [f for f in files if in_shard(relative(f, root), *shard)]
     # Fixes cost a render and a re-parse each; only compute them when they are used.
     wants_fixes = args.fix or args.diff or args.with_fixes
+    adopt(context.project, tuple(str(d) for d in args.rules))
     result = scan(
         files,
         root,

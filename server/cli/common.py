@@ -47,8 +47,9 @@ def load_context(
     for rule_dir in rule_dirs:
         if not rule_dir.exists():
             raise UsageError(f"rule folder not found: {rule_dir}")
-    project = build_project(settings, rule_dirs)
-    return Context((root or config.root).absolute(), settings, project, config.problems)
+    workspace = (root or config.root).absolute()
+    project = build_project(settings, rule_dirs, workspace)
+    return Context(workspace, project.engine.settings, project, config.problems)
 
 
 def warn(message: str) -> None:

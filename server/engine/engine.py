@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from homeostasis.engine import confidence as C
 from homeostasis.engine import patterns
+from homeostasis.engine.frameworks import FrameworkScope, Presence
 from homeostasis.engine.locate import find_line
-from homeostasis.engine.queries import QueryCache
+from homeostasis.engine.queries import CombinedQuery, QueryCache
 from homeostasis.engine.runtime import Failure, RuntimeHit, Site, captures_tuple, match_failure
 from homeostasis.engine.suppression import read_suppressions
 from homeostasis.fixes.build import FixSite, build_fixes, substitute
@@ -60,6 +62,13 @@ class Engine:
         self.queries = QueryCache()
         self._known_ids = frozenset(r.id for r in rules)
         self._selected: dict[tuple[str, RuleKind], tuple[Rule, ...]] = {}
+        self.frameworks = FrameworkScope.of(rules.frameworks, self.settings)
+
+    def with_settings(self, settings: Settings) -> Engine:
+        """The same rules and templates under other settings, sharing compiled queries."""
+        engine = Engine(self.registry, self.rules, settings, self.templates)
+        engine.queries = self.queries
+        return engine
 
     # Pattern rules ---------------------------------------------------------------
 
@@ -81,7 +90,7 @@ class Engine:
             tree = language.parse(document)
         combined = self.queries.combined(language, rules)
         findings: list[Finding] = []
-        for hit in patterns.scan(document, tree, combined):
+        for hit in self.pattern_hits(document, language, tree, combined):
             captures = dict(hit.captures)
             finding = Finding(
                 rule_id=hit.rule.id,
@@ -111,6 +120,26 @@ class Engine:
                 finding = replace(finding, fixes=fixes, notes=notes)
             findings.append(finding)
         return self._finish(document, language, findings)
+
+    def pattern_hits(
+        self,
+        document: Document,
+        language: Language,
+        tree: tree_sitter.Tree,
+        combined: CombinedQuery,
+        byte_range: tuple[int, int] | None = None,
+    ) -> Iterator[patterns.PatternHit]:
+        """The combined query's matches, less framework rules where their framework is absent."""
+        scoped: dict[str, Presence | None] = {}
+        for hit in patterns.scan(document, tree, combined, byte_range):
+            if hit.rule.frameworks:
+                if hit.rule.id not in scoped:
+                    scoped[hit.rule.id] = self.frameworks.presence(hit.rule, document, language)
+                presence = scoped[hit.rule.id]
+                if presence is None or not presence.present:
+                    continue
+                hit = replace(hit, evidence=hit.evidence.add(presence.reason, C.FRAMEWORK_PRESENT))
+            yield hit
 
     def rules_for(self, language_id: str, kind: RuleKind) -> tuple[Rule, ...]:
         """The enabled rules of a language and kind (settings are fixed for an engine's life)."""
@@ -173,7 +202,7 @@ class Engine:
                 # A cause raised wholly inside libraries (a socket error under a fetch) is
                 # placed where the project met it: the wrapping error's project frame.
                 site = final
-            hits = match_failure(failure, site, rules, language, self.queries)
+            hits = match_failure(failure, site, rules, language, self.queries, self.frameworks)
             for hit in hits:
                 findings.append(
                     self._runtime_finding(hit, failure, site, event, language, sources, with_fixes)

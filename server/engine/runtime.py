@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from homeostasis.engine import confidence as C
 from homeostasis.engine.confidence import Evidence
+from homeostasis.engine.frameworks import FrameworkScope
 from homeostasis.engine.locate import locate, normalize
 from homeostasis.engine.queries import QueryCache
 from homeostasis.model import Document, Frame, Rule, Span
@@ -87,10 +88,11 @@ def match_failure(
     rules: Sequence[Rule],
     language: Language,
     queries: QueryCache,
+    scope: FrameworkScope,
 ) -> list[RuntimeHit]:
     """Every rule that explains this failure, refined ones replacing what they require."""
     hits: dict[str, RuntimeHit] = {}
-    ancestors = language.exception_ancestors(failure.error_type)
+    ancestors = scope.ancestors(language, failure.error_type)
     for rule in rules:
         assert rule.runtime is not None
         if not type_matches(ancestors, failure.error_type, rule.runtime.error_types):
@@ -103,7 +105,7 @@ def match_failure(
             if match is None:
                 continue
             captures = {k: v for k, v in match.groupdict().items() if v is not None}
-        hit = _place(rule, failure, site, captures, language, queries)
+        hit = _place(rule, failure, site, captures, language, queries, scope)
         if hit is None:
             continue
         for req in rule.requires:
@@ -119,6 +121,7 @@ def _place(
     captures: dict[str, str],
     language: Language,
     queries: QueryCache,
+    scope: FrameworkScope,
 ) -> RuntimeHit | None:
     assert rule.runtime is not None
     evidence = Evidence(rule.confidence)
@@ -134,7 +137,10 @@ def _place(
         return RuntimeHit(rule, None, None, captures, {}, evidence)
     if site.moved:
         evidence = evidence.add("the file changed; the printed line was found elsewhere", C.SOURCE_MOVED)
-    evidence = _framework_evidence(rule, document, language, evidence)
+    presence = scope.presence(rule, document, language)
+    if presence is not None:
+        weight = C.FRAMEWORK_PRESENT if presence.present else C.FRAMEWORK_ABSENT
+        evidence = evidence.add(presence.reason, weight)
     line = site.line
     column, end_column = _caret_columns(document, line, site.frame)
     nodes: dict[str, tree_sitter.Node] = {}
@@ -189,15 +195,6 @@ def _caret_columns(document: Document, line: int, frame: Frame | None) -> tuple[
 
     end = to_bytes(frame.end_column) if frame.end_column is not None else None
     return to_bytes(frame.column), end
-
-
-def _framework_evidence(rule: Rule, document: Document, language: Language, evidence: Evidence) -> Evidence:
-    if not rule.frameworks:
-        return evidence
-    for framework in rule.frameworks:
-        if language.uses_framework(document, framework):
-            return evidence.add(f"{framework} is imported in {document.path}", C.FRAMEWORK_PRESENT)
-    return evidence.add(f"{', '.join(rule.frameworks)} not imported in {document.path}", C.FRAMEWORK_ABSENT)
 
 
 def captures_tuple(captures: Mapping[str, str]) -> tuple[tuple[str, str], ...]:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from homeostasis.engine import Engine
+from homeostasis.engine.frameworks import with_declared
 from homeostasis.lsp.ranged import known_ids
 from homeostasis.lsp.settings import (
     EditorSettings,
@@ -26,13 +27,14 @@ from homeostasis.lsp.settings import (
     parse_editor,
     rule_dirs,
 )
-from homeostasis.model import Document, Rule, Settings
+from homeostasis.model import Declared, Document, FrameworkCatalog, Rule, Settings
 from homeostasis.plugins.registry import Registry, load_registry
 from homeostasis.ruleset import RuleSet
 from homeostasis.ruleset.loader import Problem, load_rules
 from homeostasis.ruleset.ruleset import CycleError
 from homeostasis.ruleset.templates import load_templates
 from homeostasis.workspace.config import ConfigResult, load_config
+from homeostasis.workspace.manifests import declared_frameworks
 from homeostasis.workspace.project import Project, build_project, query_checker
 from homeostasis.workspace.sources import DiskSources
 from pygls.uris import from_fs_path, to_fs_path
@@ -79,6 +81,7 @@ class Workspace:
         self.folder_settings: dict[str, dict[str, Any]] = {}
         self._on_problem = on_problem
         self._configs: dict[Path, ConfigResult] = {}
+        self._manifests: dict[tuple[Path, frozenset[str]], tuple[Declared, ...]] = {}
         self._projects: dict[tuple[Path, ...], asyncio.Future[Project]] = {}
         self._engines: dict[tuple[tuple[Path, ...], Settings, ServerOptions, str], EngineView] = {}
         self._reported: set[str] = set()
@@ -146,9 +149,18 @@ class Workspace:
             self._configs[directory] = config
         return config
 
+    def _declared(self, root: Path, catalog: FrameworkCatalog) -> tuple[Declared, ...]:
+        key = (root, catalog.names())
+        declared = self._manifests.get(key)
+        if declared is None:
+            declared = declared_frameworks([root], catalog)
+            self._manifests[key] = declared
+        return declared
+
     def invalidate(self, configs: bool = True) -> None:
         if configs:
             self._configs.clear()
+            self._manifests.clear()
         self._engines.clear()
         self.generation += 1
 
@@ -247,10 +259,11 @@ class Workspace:
         settings, problems = effective(config, editor)
         for problem in (*editor.problems, *problems):
             self.report(f"config: {problem}")
+        project = self._projects[dirs].result()
+        settings = with_declared(settings, self._declared(config.root, project.engine.rules.frameworks))
         key = (dirs, settings, editor.options, folder.uri)
         view = self._engines.get(key)
         if view is None:
-            project = self._projects[dirs].result()
             base = project.engine
             engine = Engine(project.registry, base.rules, settings, base.templates)
             engine.queries = base.queries  # compiled queries are the costly part; share them
@@ -308,7 +321,10 @@ def with_rules(base: Project, dirs: tuple[Path, ...]) -> Project:
         else:
             kept.append(rule)
     try:
-        rules = RuleSet.ordered([*base.engine.rules, *kept])
+        catalog = FrameworkCatalog(
+            (*base.engine.rules.frameworks.frameworks, *extra.rules.frameworks.frameworks)
+        )
+        rules = RuleSet.ordered([*base.engine.rules, *kept], catalog)
     except CycleError as exc:
         problems.append(
             Problem(str(dirs[0]), None, None, "after", f"dependency cycle: {exc}; workspace rules skipped")

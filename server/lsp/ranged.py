@@ -46,7 +46,7 @@ def _hits(
     combined = engine.queries.combined(language, rules)
     seen: set[tuple[str, int, int]] = set()
     for byte_range in byte_ranges if byte_ranges is not None else (None,):
-        for hit in patterns.scan(document, tree, combined, byte_range):
+        for hit in engine.pattern_hits(document, language, tree, combined, byte_range):
             key = (hit.rule.id, hit.target.start_byte, hit.target.end_byte)
             if key not in seen:
                 seen.add(key)

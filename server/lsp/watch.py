@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pathspec
+from homeostasis.engine.manifests import PARSERS, parser_for
 from homeostasis.lsp.folders import uri_to_path
 from homeostasis.lsp.ingest import ingest, read_error_file
 from homeostasis.model import Origin
@@ -78,7 +79,8 @@ class Watcher:
         relative = self.server.features.relative_patterns
         for folder in self.server.ws.folders.values():
             options = self.server.ws.options(folder)
-            globs = [*options.error_globs, "**/pyproject.toml", ".homeostasis/rules/**"]
+            manifests = [glob for glob, _ in PARSERS if glob != "pyproject.toml"]
+            globs = [*options.error_globs, "**/pyproject.toml", *manifests, ".homeostasis/rules/**"]
             globs.extend(f"{rule}/**" for rule in options.rules)
             if options.workspace_diagnostics:
                 globs.extend(f"**/*{ext}" for ext in sorted(self.server.ws.languages.extensions))
@@ -161,7 +163,8 @@ class Watcher:
             folder = self.server.ws.folder_for(path)
             rel = _relative(path, folder.root)
             options = self.server.ws.options(folder)
-            if path.name in _CONFIG_NAMES:
+            # A manifest at a folder's root says which frameworks the folder uses.
+            if path.name in _CONFIG_NAMES or (path.parent == folder.root and parser_for(path.name)):
                 config = True
             elif path.suffix in _RULE_SUFFIXES and self._is_rule_file(path):
                 rules = True
@@ -222,7 +225,8 @@ def _stamps(plan: list[tuple[Path, tuple[str, ...], list[Path]]]) -> dict[Path, 
                 if spec.match_file(path.relative_to(root).as_posix()):
                     stamps[path] = _stamp(path)
         rule_files = [p for d in rule_dirs for p in _files(d) if p.suffix in _RULE_SUFFIXES]
-        for path in (root / "pyproject.toml", *rule_files):
+        manifests = [p for p in _files(root, recursive=False) if parser_for(p.name)]
+        for path in (root / "pyproject.toml", *manifests, *rule_files):
             if path.is_file():
                 stamps[path] = _stamp(path)
     return stamps
@@ -245,11 +249,11 @@ def _glob_base(root: Path, glob: str) -> Path:
     return root.joinpath(*parts) if parts else root
 
 
-def _files(base: Path) -> list[Path]:
+def _files(base: Path, recursive: bool = True) -> list[Path]:
     if not base.is_dir():
         return []
     try:
-        return [p for p in base.rglob("*") if p.is_file()]
+        return [p for p in (base.rglob("*") if recursive else base.iterdir()) if p.is_file()]
     except OSError:
         return []
 

@@ -5,6 +5,7 @@ from homeostasis.model.document import Document
 from homeostasis.model.error_event import ChainedError, ChainRelation, ErrorEvent, Frame, Origin
 from homeostasis.model.finding import Confidence, Finding, Reason, Related, Severity
 from homeostasis.model.fix import Applicability, FileEdit, Fix, TextEdit
+from homeostasis.model.framework import Declared, Framework, FrameworkCatalog
 from homeostasis.model.rule import (
     FixSpec,
     Level,
@@ -24,6 +25,7 @@ __all__ = [
     "ChainRelation",
     "ChainedError",
     "Confidence",
+    "Declared",
     "Diagnosis",
     "Document",
     "ErrorEvent",
@@ -32,6 +34,8 @@ __all__ = [
     "Fix",
     "FixSpec",
     "Frame",
+    "Framework",
+    "FrameworkCatalog",
     "Level",
     "NodeMatch",
     "Origin",

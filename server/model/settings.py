@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
 from homeostasis.model.finding import Severity
+from homeostasis.model.framework import Declared
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +19,8 @@ class Settings:
     unsafe_fixes: bool = False
     exclude: tuple[str, ...] = ()  # gitignore-style patterns
     max_file_bytes: int = 2_000_000
+    # Frameworks the project declares (manifests) or the user forces; files' imports add to these.
+    frameworks: tuple[Declared, ...] = ()
 
     def rule_enabled(self, rule_id: str) -> bool:
         if self.enable and not any(fnmatchcase(rule_id, g) for g in self.enable):

@@ -28,10 +28,13 @@ def cache_dir() -> Path:
 
 
 def rules_fingerprint(files: Sequence[Path]) -> str | None:
-    """A key that changes whenever a rule file, the schema or this version does."""
+    """A key that changes whenever a rule file, the schema, the rule model's code or this version does."""
     digest = hashlib.sha256(__version__.encode())
+    # The pickled values' classes live in these modules: a changed class must not unpickle stale data.
+    code = Path(__file__).parent
+    sources = [*sorted(code.glob("*.py")), *sorted((code.parent / "model").glob("*.py"))]
     try:
-        for file in (schema_path(), *files):
+        for file in (schema_path(), *sources, *files):
             stat = file.stat()
             digest.update(f"{file.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
     except OSError:

@@ -25,7 +25,9 @@ from homeostasis.model import (
     RuntimeMatch,
     Severity,
 )
+from homeostasis.ruleset.frameworks import is_catalog_file, load_catalog
 from homeostasis.ruleset.marks import Located, load_located
+from homeostasis.ruleset.problem import Problem as Problem  # re-exported: callers import it from here
 from homeostasis.ruleset.ruleset import CycleError, RuleSet
 
 # Checks a tree-sitter query for a language; returns an error message or None.
@@ -33,22 +35,6 @@ QueryChecker = Callable[[str, str], str | None]
 
 _CAPTURE_REF = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\|[^}]*)?\}\}")
 _QUERY_CAPTURE = re.compile(r"@([A-Za-z_][A-Za-z0-9_.]*)")
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    """Something wrong with a rule file, precise enough to fix without searching."""
-
-    file: str
-    line: int | None
-    rule_id: str | None
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        rule = f" [{self.rule_id}]" if self.rule_id else ""
-        return f"{where}:{rule} {self.field}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -82,13 +68,22 @@ def load_rules(
     paths: Iterable[Path] | None = None,
     *,
     check_query: QueryChecker | None = None,
+    shipped: Callable[[Path], bool] | None = None,
 ) -> LoadResult:
-    """Load rule files (the built-in ones by default). Bad rules are reported and left out."""
+    """Load rule files (the built-in ones by default). Bad rules are reported and left out.
+
+    Queries of ``shipped`` files are not compiled here: CI validates them, and compiling
+    every query of the rule base is most of a cold start.
+    """
     rules: list[Rule] = []
     problems: list[Problem] = []
     seen: dict[str, str] = {}
-    for path in builtin_rule_paths() if paths is None else expand_paths(paths):
-        file_rules, file_problems = load_file(path, check_query=check_query)
+    all_paths = builtin_rule_paths() if paths is None else expand_paths(paths)
+    catalog, catalog_problems = load_catalog(p for p in all_paths if is_catalog_file(p))
+    problems.extend(catalog_problems)
+    for path in (p for p in all_paths if not is_catalog_file(p)):
+        checker = None if shipped is not None and shipped(path) else check_query
+        file_rules, file_problems = load_file(path, check_query=checker)
         problems.extend(file_problems)
         for rule in file_rules:
             if rule.id in seen:
@@ -101,7 +96,7 @@ def load_rules(
     rules, dep_problems = _check_dependencies(rules)
     problems.extend(dep_problems)
     ordered = sorted(problems, key=lambda p: (p.file, p.line or 0, p.rule_id or "", p.field, p.message))
-    return LoadResult(RuleSet.ordered(rules), tuple(ordered))
+    return LoadResult(RuleSet.ordered(rules, catalog), tuple(ordered))
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:

@@ -6,19 +6,20 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from graphlib import CycleError, TopologicalSorter
 
-from homeostasis.model import Rule, RuleKind, Settings
+from homeostasis.model import FrameworkCatalog, Rule, RuleKind, Settings
 
 
 @dataclass(frozen=True)
 class RuleSet:
     rules: tuple[Rule, ...]
+    frameworks: FrameworkCatalog = field(default_factory=FrameworkCatalog)
     _by_id: Mapping[str, Rule] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_id", {rule.id: rule for rule in self.rules})
 
     @staticmethod
-    def ordered(rules: Iterable[Rule]) -> RuleSet:
+    def ordered(rules: Iterable[Rule], frameworks: FrameworkCatalog | None = None) -> RuleSet:
         """Rules sorted so that every rule comes after its ``requires`` and ``after``.
 
         Raises ``CycleError`` on a dependency cycle (the loader reports it first).
@@ -28,7 +29,7 @@ class RuleSet:
         for rule in sorted(by_id.values(), key=lambda r: r.id):
             deps = [d for d in (*rule.requires, *rule.after) if d in by_id]
             sorter.add(rule.id, *deps)
-        return RuleSet(tuple(by_id[i] for i in sorter.static_order()))
+        return RuleSet(tuple(by_id[i] for i in sorter.static_order()), frameworks or FrameworkCatalog())
 
     def __iter__(self) -> Iterator[Rule]:
         return iter(self.rules)

@@ -255,7 +255,12 @@ def _try_item(item: str, language: Language, engine: Engine) -> Finding | None:
     if problems or not rules:
         return None
     rule = rules[0]
-    trial = Engine(engine.registry, RuleSet.ordered([*engine.rules, rule]), engine.settings, engine.templates)
+    trial = Engine(
+        engine.registry,
+        RuleSet.ordered([*engine.rules, rule], engine.rules.frameworks),
+        engine.settings,
+        engine.templates,
+    )
     test = rule.tests[0]
     found = _findings(trial, rule, test, {test.path: test.source or ""})
     return found[0] if found else None

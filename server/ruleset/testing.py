@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from homeostasis.engine import Engine
+from homeostasis.engine.frameworks import with_declared
+from homeostasis.engine.manifests import packages_in
 from homeostasis.fixes.edits import apply_edits, unified_diff
 from homeostasis.model import Document, Finding, Fix, Rule, RuleKind, RuleTest
 
@@ -43,6 +45,10 @@ def run_rule_tests(engine: Engine, rule: Rule) -> list[Outcome]:
 
 def _findings(engine: Engine, rule: Rule, test: RuleTest, files: Mapping[str, str]) -> list[Finding]:
     sources = MemorySources.of(files, rule.language)
+    declared = engine.rules.frameworks.declared_by(packages_in(dict(test.files)))
+    if declared:
+        # The example's manifests (requirements.txt, package.json...) declare frameworks.
+        engine = engine.with_settings(with_declared(engine.settings, declared))
     if rule.kind is RuleKind.PATTERN:
         document = sources.get(test.path)
         assert document is not None

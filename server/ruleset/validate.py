@@ -79,11 +79,23 @@ def validate_rules(
         out.problems.extend(_placed(problem, paths))
     for name, path in sorted((template_files or {}).items()):
         out.problems.extend(_template_syntax(templates, name, path))
+    known_frameworks = loaded.rules.frameworks.names()
     for rule in loaded.rules:
         _static_checks(rule, registry, templates, lines, out)
+        for name in rule.frameworks:
+            if name not in known_frameworks:
+                out.problems.append(
+                    Problem(
+                        rule.source_file,
+                        lines.of(rule, "frameworks"),
+                        rule.id,
+                        "frameworks",
+                        f"unknown framework '{name}': add {rule.language}/frameworks/{name}.yaml",
+                    )
+                )
     # A regex that may backtrack catastrophically would hang the example runs on long messages.
     risky = {w.rule_id for w in out.warnings if w.message.startswith(_RISKY)}
-    safe = RuleSet.ordered(r for r in loaded.rules if r.id not in risky)
+    safe = RuleSet.ordered((r for r in loaded.rules if r.id not in risky), loaded.rules.frameworks)
     # Validating some files runs only their rules' examples (through every rule): much faster,
     # and it still sees a built-in rule outranking or conflicting with one of theirs.
     keep = set(report_files) if report_files is not None else None

@@ -14,7 +14,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-from homeostasis.model import Settings, Severity
+from homeostasis.model import Declared, Settings, Severity
 from homeostasis.workspace.files import find_git_root
 
 __all__ = ["ConfigResult", "load_config", "merge_settings", "settings_from_table"]
@@ -123,6 +123,13 @@ def _positive_int(key: str, value: object, problems: _Problems) -> int | None:
     return None
 
 
+def _frameworks(key: str, value: object, problems: _Problems) -> tuple[Declared, ...] | None:
+    names = _str_list(key, value, problems)
+    if names is None:
+        return None
+    return tuple(Declared(name, f"[tool.homeostasis] {key}") for name in names)
+
+
 _Reader = Callable[[str, object, _Problems], Any]
 
 # TOML key -> (Settings field, reader); the readers return None for "keep the default".
@@ -135,6 +142,7 @@ _KEYS: dict[str, tuple[str, _Reader]] = {
     "unsafe-fixes": ("unsafe_fixes", _bool),
     "exclude": ("exclude", _str_list),
     "max-file-bytes": ("max_file_bytes", _positive_int),
+    "frameworks": ("frameworks", _frameworks),
 }
 
 
@@ -225,6 +233,10 @@ def merge_settings(base: Settings, **overrides: object) -> Settings:
                 changes[name] = tuple((glob, _as_severity(level)) for glob, level in pairs)
             else:
                 changes[name] = tuple((prefix, str(target)) for prefix, target in pairs)
+        elif name == "frameworks" and isinstance(value, list | tuple):
+            changes[name] = tuple(
+                v if isinstance(v, Declared) else Declared(str(v), "settings") for v in value
+            )
         elif isinstance(value, list | set | frozenset):
             changes[name] = tuple(value)
         else:

@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from homeostasis.engine import Engine
+from homeostasis.engine.frameworks import with_declared
 from homeostasis.model import Settings
 from homeostasis.plugins.registry import Registry, load_registry
 from homeostasis.ruleset.cache import load_cached
-from homeostasis.ruleset.loader import Problem, builtin_rule_paths, load_rules
+from homeostasis.ruleset.loader import Problem, builtin_rule_paths, builtin_rules_root, load_rules
 from homeostasis.ruleset.templates import load_templates
+from homeostasis.workspace.manifests import declared_frameworks
 
 
 @dataclass(frozen=True)
@@ -52,13 +54,29 @@ def query_checker(registry: Registry) -> object:
     return check
 
 
-def build_project(settings: Settings | None = None, rule_dirs: Sequence[Path] = ()) -> Project:
-    """The built-in rules plus ``rule_dirs`` (user rules; trusted by the caller)."""
+def build_project(
+    settings: Settings | None = None, rule_dirs: Sequence[Path] = (), root: Path | None = None
+) -> Project:
+    """The built-in rules plus ``rule_dirs`` (user rules; trusted by the caller).
+
+    With a ``root``, the frameworks its manifests declare join the settings' own.
+    """
     registry = load_registry()
     plugin_dirs = [folder for language in registry for folder in language.rule_folders()]
     paths = [*builtin_rule_paths(), *plugin_dirs, *rule_dirs]
     checker = query_checker(registry)
-    result = load_cached(paths, lambda files: load_rules(files, check_query=checker))  # type: ignore[arg-type]
+    builtin = builtin_rules_root().resolve()
+
+    def shipped(path: Path) -> bool:
+        return path.resolve().is_relative_to(builtin)
+
+    result = load_cached(
+        paths,
+        lambda files: load_rules(files, check_query=checker, shipped=shipped),  # type: ignore[arg-type]
+    )
     templates = load_templates([*plugin_dirs, *rule_dirs])
-    engine = Engine(registry, result.rules, settings or Settings(), templates)
+    settings = settings or Settings()
+    if root is not None:
+        settings = with_declared(settings, declared_frameworks([root], result.rules.frameworks))
+    engine = Engine(registry, result.rules, settings, templates)
     return Project(engine, registry, result.problems)

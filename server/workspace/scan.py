@@ -15,7 +15,6 @@ import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from homeostasis import __version__
@@ -49,10 +48,20 @@ class ScanResult:
     from_cache: int = 0
 
 
-@lru_cache(maxsize=4)
+# Per process: forked workers inherit the parent's already-built engine, and a command
+# that built one to read its settings hands it over (``adopt``) instead of loading twice.
+_projects: dict[tuple[Settings, tuple[str, ...]], Project] = {}
+
+
+def adopt(project: Project, rule_dirs: tuple[str, ...]) -> None:
+    _projects[(project.engine.settings, rule_dirs)] = project
+
+
 def _project(settings: Settings, rule_dirs: tuple[str, ...]) -> Project:
-    # Memoised per process: forked workers inherit the parent's already-built engine.
-    return build_project(settings, [Path(d) for d in rule_dirs])
+    key = (settings, rule_dirs)
+    if key not in _projects:
+        _projects[key] = build_project(settings, [Path(d) for d in rule_dirs])
+    return _projects[key]
 
 
 def relative(path: str, root: str) -> str:
