@@ -274,3 +274,14 @@ def test_broken_manifests_declare_nothing_and_do_not_crash() -> None:
         "pom.xml": "",
     }
     assert packages_in(broken) == []
+
+
+def test_python_imports_are_read_in_one_pass_without_relative_or_quoted_ones() -> None:
+    from homeostasis.languages.python.imports import imported_modules
+
+    text = (
+        "from flask import g\nimport os, numpy as np\nimport django.db\nfrom . import sibling\n"
+        "from .models import Book\n  import pandas  # late\nx = 'import requests'\n"
+        "from sqlalchemy.orm import (\n    Session,\n)\nimport_thing = 1\n"
+    )
+    assert imported_modules(text) == {"flask", "os", "numpy", "django.db", "pandas", "sqlalchemy.orm"}

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from homeostasis.languages.python import exceptions, knowledge
+from homeostasis.languages.python.imports import imported_modules
 from homeostasis.model import Document, ErrorEvent, Origin
 from homeostasis.plugins.language import Language, PreciseFixer
 
@@ -80,12 +80,12 @@ class PythonLanguage(Language):
             return str(exc)
         return None
 
+    def imported_modules(self, document: Document) -> frozenset[str]:
+        return imported_modules(document.text)
+
     def uses_framework(self, document: Document, framework: str) -> bool:
-        # ``from flask import g``, ``import django.db``, ``import os, numpy as np``; not ``from flasky``.
-        name = re.escape(framework)
-        earlier = r"(?:[\w.]+(?:[ \t]+as[ \t]+\w+)?[ \t]*,[ \t]*)*"
-        pattern = rf"^[ \t]*(?:from[ \t]+{name}(?![\w])|import[ \t]+{earlier}{name}(?![\w]))"
-        return re.search(pattern, document.text, re.M) is not None
+        prefix = framework + "."
+        return any(m == framework or m.startswith(prefix) for m in self.imported_modules(document))
 
     def precise_fixer(self) -> PreciseFixer | None:
         from homeostasis.languages.python.precise import PythonPreciseFixer

@@ -10,7 +10,7 @@ from homeostasis.engine import confidence as C
 from homeostasis.engine import patterns
 from homeostasis.engine.frameworks import FrameworkScope, Presence
 from homeostasis.engine.locate import find_line
-from homeostasis.engine.queries import CombinedQuery, QueryCache
+from homeostasis.engine.queries import QueryCache
 from homeostasis.engine.runtime import Failure, RuntimeHit, Site, captures_tuple, match_failure
 from homeostasis.engine.suppression import read_suppressions
 from homeostasis.fixes.build import FixSite, build_fixes, substitute
@@ -85,12 +85,10 @@ class Engine:
         language = self.registry.get(document.language)
         if language is None:
             return []
-        rules = self.rules_for(language.id, RuleKind.PATTERN)
         if tree is None:
             tree = language.parse(document)
-        combined = self.queries.combined(language, rules)
         findings: list[Finding] = []
-        for hit in self.pattern_hits(document, language, tree, combined):
+        for hit in self.pattern_hits(document, language, tree):
             captures = dict(hit.captures)
             finding = Finding(
                 rule_id=hit.rule.id,
@@ -126,18 +124,23 @@ class Engine:
         document: Document,
         language: Language,
         tree: tree_sitter.Tree,
-        combined: CombinedQuery,
         byte_range: tuple[int, int] | None = None,
     ) -> Iterator[patterns.PatternHit]:
-        """The combined query's matches, less framework rules where their framework is absent."""
-        scoped: dict[str, Presence | None] = {}
+        """Pattern matches in ``document``. Rules of frameworks the document does not use are
+        left out of the query itself, so they cost nothing where they cannot fire."""
+        rules = self.rules_for(language.id, RuleKind.PATTERN)
+        presences: dict[str, Presence] = {}
+        if any(r.frameworks for r in rules):
+            here = self.frameworks.in_document(document, language)
+            for rule in rules:
+                presence = here.presence(rule)
+                if presence is not None:
+                    presences[rule.id] = presence
+            rules = tuple(r for r in rules if r.id not in presences or presences[r.id].present)
+        combined = self.queries.combined(language, rules)
         for hit in patterns.scan(document, tree, combined, byte_range):
-            if hit.rule.frameworks:
-                if hit.rule.id not in scoped:
-                    scoped[hit.rule.id] = self.frameworks.presence(hit.rule, document, language)
-                presence = scoped[hit.rule.id]
-                if presence is None or not presence.present:
-                    continue
+            presence = presences.get(hit.rule.id)
+            if presence is not None:
                 hit = replace(hit, evidence=hit.evidence.add(presence.reason, C.FRAMEWORK_PRESENT))
             yield hit
 

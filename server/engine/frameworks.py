@@ -27,23 +27,58 @@ class FrameworkScope:
     def ancestors(self, language: Language, error_type: str) -> tuple[str, ...]:
         return self.catalog.ancestors(language.id, error_type, language.exception_ancestors)
 
+    def in_document(self, document: Document, language: Language) -> DocumentFrameworks:
+        return DocumentFrameworks(self, document, language)
+
     def presence(self, rule: Rule, document: Document, language: Language) -> Presence | None:
+        return self.in_document(document, language).presence(rule)
+
+
+class DocumentFrameworks:
+    """Framework presence for one document, its imports read once (this runs per keystroke)."""
+
+    def __init__(self, scope: FrameworkScope, document: Document, language: Language) -> None:
+        self._scope = scope
+        self._document = document
+        self._language = language
+        self._modules: frozenset[str] | None = None
+        self._read = False
+        self._by_frameworks: dict[tuple[str, ...], Presence] = {}
+
+    def _imports(self, module: str) -> bool:
+        if not self._read:
+            self._modules = self._language.imported_modules(self._document)
+            self._read = True
+        if self._modules is None:
+            return self._language.uses_framework(self._document, module)
+        prefix = module + "."
+        return any(m == module or m.startswith(prefix) for m in self._modules)
+
+    def presence(self, rule: Rule) -> Presence | None:
         """None for a rule that is not scoped to a framework."""
         if not rule.frameworks:
             return None
+        known = self._by_frameworks.get(rule.frameworks)
+        if known is None:
+            known = self._presence(rule.frameworks, rule.language)
+            self._by_frameworks[rule.frameworks] = known
+        return known
+
+    def _presence(self, names: tuple[str, ...], language: str) -> Presence:
+        catalog, path = self._scope.catalog, self._document.path
         titles = []
-        for name in rule.frameworks:
-            framework = self.catalog.get(name, rule.language)
+        for name in names:
+            framework = catalog.get(name, language)
             title = framework.title if framework is not None and framework.title else name
             titles.append(title)
             modules = framework.modules if framework is not None else (name,)
-            if any(language.uses_framework(document, module) for module in modules):
-                return Presence(True, f"{title} is imported in {document.path}")
-        for name, title in zip(rule.frameworks, titles, strict=True):
-            if name in self.declared:
-                return Presence(True, f"{title} is declared in {self.declared[name]}")
+            if any(self._imports(module) for module in modules):
+                return Presence(True, f"{title} is imported in {path}")
+        for name, title in zip(names, titles, strict=True):
+            if name in self._scope.declared:
+                return Presence(True, f"{title} is declared in {self._scope.declared[name]}")
         shown = " or ".join(titles)
-        return Presence(False, f"{shown} is neither imported in {document.path} nor declared by the project")
+        return Presence(False, f"{shown} is neither imported in {path} nor declared by the project")
 
 
 def with_declared(settings: Settings, declared: Sequence[Declared]) -> Settings:

@@ -137,7 +137,7 @@ def _place(
         return RuntimeHit(rule, None, None, captures, {}, evidence)
     if site.moved:
         evidence = evidence.add("the file changed; the printed line was found elsewhere", C.SOURCE_MOVED)
-    presence = scope.presence(rule, document, language)
+    presence = scope.in_document(document, language).presence(rule)
     if presence is not None:
         weight = C.FRAMEWORK_PRESENT if presence.present else C.FRAMEWORK_ABSENT
         evidence = evidence.add(presence.reason, weight)

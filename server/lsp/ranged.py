@@ -19,7 +19,7 @@ from homeostasis.engine import Engine, patterns
 from homeostasis.engine.runtime import captures_tuple
 from homeostasis.engine.suppression import read_suppressions
 from homeostasis.fixes.build import FixSite, build_fixes, substitute
-from homeostasis.model import Document, Finding, Fix, RuleKind
+from homeostasis.model import Document, Finding, Fix
 from homeostasis.plugins.language import Sources
 
 if TYPE_CHECKING:
@@ -42,11 +42,9 @@ def _hits(
     language = engine.registry.get(document.language)
     if language is None:
         return
-    rules = engine.rules_for(language.id, RuleKind.PATTERN)
-    combined = engine.queries.combined(language, rules)
     seen: set[tuple[str, int, int]] = set()
     for byte_range in byte_ranges if byte_ranges is not None else (None,):
-        for hit in engine.pattern_hits(document, language, tree, combined, byte_range):
+        for hit in engine.pattern_hits(document, language, tree, byte_range):
             key = (hit.rule.id, hit.target.start_byte, hit.target.end_byte)
             if key not in seen:
                 seen.add(key)

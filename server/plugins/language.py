@@ -95,6 +95,11 @@ class Language(ABC):
         """A compiler-grade syntax check where the language has one cheaply; None if fine."""
         return None
 
+    def imported_modules(self, document: Document) -> frozenset[str] | None:
+        """Every module the document imports, read in one pass; None when the plugin cannot
+        tell (then ``uses_framework`` is asked module by module)."""
+        return None
+
     def uses_framework(self, document: Document, framework: str) -> bool:
         """Whether the document visibly uses ``framework`` (an import, a require...)."""
         return framework in document.text
