@@ -285,3 +285,27 @@ def test_python_imports_are_read_in_one_pass_without_relative_or_quoted_ones() -
         "from sqlalchemy.orm import (\n    Session,\n)\nimport_thing = 1\n"
     )
     assert imported_modules(text) == {"flask", "os", "numpy", "django.db", "pandas", "sqlalchemy.orm"}
+
+
+def test_a_qualified_error_type_takes_the_hierarchy_of_the_framework_it_comes_from() -> None:
+    catalog = FrameworkCatalog(
+        (
+            Framework(
+                "django", "python", imports=("django",), exceptions=(("ValidationError", "Exception"),)
+            ),
+            Framework(
+                "pydantic",
+                "python",
+                imports=("pydantic", "pydantic_core"),
+                exceptions=(("ValidationError", "ValueError"),),
+            ),
+        )
+    )
+
+    def base(name: str) -> tuple[str, ...]:
+        return {"ValueError": ("ValueError", "Exception"), "Exception": ("Exception",)}.get(name, (name,))
+
+    pydantic = catalog.ancestors("python", "pydantic_core._pydantic_core.ValidationError", base)
+    django = catalog.ancestors("python", "django.core.exceptions.ValidationError", base)
+    assert pydantic == ("ValidationError", "ValueError", "Exception")
+    assert django == ("ValidationError", "Exception")

@@ -81,7 +81,7 @@ class ConfigLanguage(Language):
         """
         return None
 
-    def syntax_problem(self, text: str, path: str) -> str | None:
+    def syntax_problem(self, text: str, path: str, focus: tuple[int, int] | None = None) -> str | None:
         problem = self.strict_problem(text, path)
         if problem is None:
             return None

@@ -66,9 +66,15 @@ class PythonLanguage(Language):
     ) -> dict[str, str]:
         return knowledge.enrich(error_type, captures, document)
 
-    def syntax_problem(self, text: str, path: str) -> str | None:
+    def syntax_problem(self, text: str, path: str, focus: tuple[int, int] | None = None) -> str | None:
         import warnings
 
+        # Compiling only the changed top-level statements is as strict (every compile-time check
+        # is local to a top-level statement) except for ``from __future__``, which must lead the file.
+        if focus is not None and "__future__" not in text:
+            first, last = focus
+            lines = text.split("\n", last + 1)[first : last + 1]
+            text = "\n" * first + "\n".join(lines)  # the same line numbers in messages
         try:
             # compile(), not ast.parse: the compiler also rejects repeated keywords and misplaced await.
             with warnings.catch_warnings():

@@ -213,14 +213,43 @@ def _validate(site: FixSite, files: tuple[FileEdit, ...]) -> str | None:
             continue
         changed = True
         before = site.tree if document is site.document else site.language.parse(document)
-        after = site.language.parse(Document(document.path, new_text, document.language))
+        after, focus = _reparse(site.language, document, before, new_text, file_edit)
         if error_count(after) > error_count(before):
             return f"it would introduce a syntax error in {file_edit.path}"
         # tree-sitter forgives some errors (Python indentation); the language may know better.
-        problem = site.language.syntax_problem(new_text, file_edit.path)
+        problem = site.language.syntax_problem(new_text, file_edit.path, focus)
         if problem and not _syntax_problem_before(site.language, document.text, file_edit.path):
             return f"it would break {file_edit.path}: {problem}"
     return None if changed else "it would change nothing"
+
+
+def _reparse(
+    language: Language, document: Document, before: tree_sitter.Tree, new_text: str, file_edit: FileEdit
+) -> tuple[tree_sitter.Tree, tuple[int, int]]:
+    """The edited text's tree, reparsed incrementally from ``before``, and the lines of the
+    top-level statements the edits touch (what a compiler check needs to look at)."""
+    old_text = document.text
+    start = min(document.offset(e.span.start) for e in file_edit.edits)
+    old_end = max(document.offset(e.span.end) for e in file_edit.edits)
+    new_end = old_end + len(new_text) - len(old_text)
+    tree = before.copy()
+    start_byte, start_point = _byte_point(old_text, start)
+    old_end_byte, old_end_point = _byte_point(old_text, old_end)
+    new_end_byte, new_end_point = _byte_point(new_text, new_end)
+    tree.edit(start_byte, old_end_byte, new_end_byte, start_point, old_end_point, new_end_point)
+    after = language.parser.parse(new_text.encode("utf-8", "surrogatepass"), tree)
+    first, last = start_point[0], new_end_point[0]
+    for child in after.root_node.children:
+        if child.end_byte >= start_byte and child.start_byte <= new_end_byte:
+            first, last = min(first, child.start_point[0]), max(last, child.end_point[0])
+    return after, (first, last)
+
+
+def _byte_point(text: str, offset: int) -> tuple[int, tuple[int, int]]:
+    prefix = text[:offset]
+    line_start = prefix.rfind("\n") + 1
+    column = len(prefix[line_start:].encode("utf-8", "surrogatepass"))
+    return len(prefix.encode("utf-8", "surrogatepass")), (prefix.count("\n"), column)
 
 
 @lru_cache(maxsize=32)

@@ -90,7 +90,7 @@ class FrameworkCatalog:
         A framework class whose parent the catalog does not know hands over to the
         language's hierarchy at that parent (``ObjectDoesNotExist`` -> ``Exception``).
         """
-        parents = self._parents.get(language)
+        parents = self._owner_parents(language, error_type) or self._parents.get(language)
         if not parents:
             return base(error_type)
         short = re.split(r"[.$]", error_type)[-1]
@@ -102,6 +102,21 @@ class FrameworkCatalog:
             if name not in out:
                 out.append(name)
         return tuple(out)
+
+    def _owner_parents(self, language: str, error_type: str) -> dict[str, str] | None:
+        """The hierarchy of the framework whose package the qualified ``error_type`` is from:
+        Django's and pydantic's ``ValidationError`` are different classes."""
+        top = error_type.split(".", 1)[0]
+        if top == error_type:
+            return None
+        for fw in self.frameworks:
+            if (
+                fw.language == language
+                and fw.exceptions
+                and any(top == m.split(".", 1)[0] for m in fw.modules)
+            ):
+                return dict(fw.exceptions)
+        return None
 
     def declared_by(self, entries: Iterable[tuple[str, str]]) -> tuple[Declared, ...]:
         """The frameworks that manifest ``entries`` (package, manifest file) declare."""

@@ -91,8 +91,12 @@ class Language(ABC):
         """Language knowledge added to a finding's captures (e.g. a did-you-mean)."""
         return {}
 
-    def syntax_problem(self, text: str, path: str) -> str | None:
-        """A compiler-grade syntax check where the language has one cheaply; None if fine."""
+    def syntax_problem(self, text: str, path: str, focus: tuple[int, int] | None = None) -> str | None:
+        """A compiler-grade syntax check where the language has one cheaply; None if fine.
+
+        ``focus`` (0-based first and last line) is the part of ``text`` that changed, whole
+        top-level statements: a language may check only that part.
+        """
         return None
 
     def imported_modules(self, document: Document) -> frozenset[str] | None:
