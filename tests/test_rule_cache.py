@@ -44,3 +44,15 @@ def test_corrupt_cache_falls_back_to_loading(tmp_path: Path, monkeypatch: pytest
         entry.write_bytes(b"not a pickle")
     again = load_cached([RULES], lambda files: load_rules(files))
     assert list(again.rules) == list(first.rules)
+
+
+def test_old_rule_caches_are_pruned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOMEOSTASIS_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("HOMEOSTASIS_NO_CACHE", raising=False)
+    rule = tmp_path / "rules" / "r.yaml"
+    rule.parent.mkdir()
+    for version in range(12):
+        # Each edit of a rule file is a new cache key, hence a new pickle.
+        rule.write_text(f"language: python\nrules: []\n# edit {version}\n")
+        load_cached([rule.parent], lambda files: load_rules(files))
+    assert len(list((tmp_path / "cache").glob("rules-*.pickle"))) == 8

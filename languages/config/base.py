@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import fnmatch
 import importlib
+import re
 import warnings
-from pathlib import PurePosixPath
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from homeostasis.model import ErrorEvent, Origin
@@ -60,18 +61,25 @@ class ConfigLanguage(Language):
 
     def claims_path(self, path: str) -> bool:
         """Whether ``path`` is this language's by its name (suffix aside)."""
-        pure = PurePosixPath(path.replace("\\", "/"))
-        if pure.name in self.filenames:
+        path = path.replace("\\", "/")
+        name = path.rpartition("/")[2]
+        if name in self.filenames:
             return True
-        for pattern in self.filename_patterns:
-            if "/" in pattern:
-                depth = pattern.count("/") + 1
-                tail = "/".join(pure.parts[-depth:])
-                if fnmatch.fnmatchcase(tail, pattern):
-                    return True
-            elif fnmatch.fnmatchcase(pure.name, pattern):
-                return True
-        return False
+        names, tails = self._pattern_regexes
+        if names is not None and names.match(name):
+            return True
+        parts = path.split("/")
+        return any(regex.match("/".join(parts[-depth:])) for depth, regex in tails)
+
+    @cached_property
+    def _pattern_regexes(self) -> tuple[re.Pattern[str] | None, tuple[tuple[int, re.Pattern[str]], ...]]:
+        # Compiled once: this runs for every file of every scanned tree.
+        plain = [fnmatch.translate(p) for p in self.filename_patterns if "/" not in p]
+        names = re.compile("|".join(f"(?:{t})" for t in plain)) if plain else None
+        tails = tuple(
+            (p.count("/") + 1, re.compile(fnmatch.translate(p))) for p in self.filename_patterns if "/" in p
+        )
+        return names, tails
 
     def strict_problem(self, text: str, path: str) -> ParseProblem | None:
         """The first error of the language's reference parser, when one is at hand cheaply.

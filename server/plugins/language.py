@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import fnmatch
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
-from fnmatch import fnmatchcase
 from functools import cached_property
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from homeostasis.model import Document, ErrorEvent, FileEdit, Origin, Span
@@ -72,8 +73,14 @@ class Language(ABC):
         Name claims win over extensions: ``tsconfig.json`` can belong to a JSON-with-
         comments plugin while other ``.json`` files stay strict JSON.
         """
-        name = PurePath(path.replace("\\", "/")).name
-        return any(fnmatchcase(name, pattern) for pattern in self.filenames)
+        if not self.filenames:
+            return False
+        return self._filename_regex.match(path.replace("\\", "/").rpartition("/")[2]) is not None
+
+    @cached_property
+    def _filename_regex(self) -> re.Pattern[str]:
+        # One compiled alternation: this runs for every file of every scanned tree.
+        return re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in self.filenames))
 
     def is_statement(self, node_type: str) -> bool:
         return node_type.endswith("statement")

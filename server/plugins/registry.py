@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from importlib.metadata import entry_points
-from pathlib import PurePath
 
 from homeostasis.plugins.language import Language
 
@@ -25,12 +26,17 @@ class Registry:
         for language in self.languages.values():
             if language.claims_path(path):
                 return language
-        suffix = PurePath(path.replace("\\", "/")).suffix.lower()
-        if suffix:
-            for language in self.languages.values():
-                if suffix in language.extensions:
-                    return language
-        return None
+        name = path.replace("\\", "/").rpartition("/")[2]
+        suffix = os.path.splitext(name)[1].lower()
+        return self._by_suffix.get(suffix) if suffix else None
+
+    @cached_property
+    def _by_suffix(self) -> dict[str, Language]:
+        table: dict[str, Language] = {}
+        for language in self.languages.values():
+            for extension in language.extensions:
+                table.setdefault(extension, language)
+        return table
 
     def __iter__(self) -> Iterator[Language]:
         return iter(self.languages.values())

@@ -61,6 +61,15 @@ def load_cached(paths: Sequence[Path], load: Callable[[list[Path]], LoadResult])
         with tempfile.NamedTemporaryFile("wb", dir=target.parent, delete=False) as handle:
             pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(handle.name, target)
+        _prune(target.parent, keep=target)
     except OSError:
         pass  # a read-only home is fine: we just load every time
     return result
+
+
+def _prune(folder: Path, keep: Path, count: int = 8) -> None:
+    """Drop all but the newest few rule caches: every edit of a rule file writes a new one."""
+    caches = sorted(folder.glob("rules-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in caches[count:]:
+        if old != keep:
+            old.unlink(missing_ok=True)
