@@ -62,6 +62,8 @@ def scan(
         texts = {name: node_text(node) for name, node in nodes.items()}
         if not _constraints_hold(rule, texts):
             continue
+        if rule.id in combined.contexts and not _context_holds(rule, target, combined.contexts[rule.id]):
+            continue
         best[key] = PatternHit(
             rule=rule,
             target=target,
@@ -82,3 +84,42 @@ def _constraints_hold(rule: Rule, texts: dict[str, str]) -> bool:
         not (capture in texts and _regex(regex).search(texts[capture]))
         for capture, regex in rule.pattern.where_not
     )
+
+
+def _context_holds(
+    rule: Rule,
+    target: tree_sitter.Node,
+    queries: tuple[tree_sitter.Query | None, tree_sitter.Query | None],
+) -> bool:
+    assert rule.pattern is not None
+    inside, not_inside = queries
+    pattern = rule.pattern
+    if (
+        inside is not None
+        and pattern.inside is not None
+        and not _matches_at(_nearest(target, pattern.inside.nearest), inside)
+    ):
+        return False
+    return not (
+        not_inside is not None
+        and pattern.not_inside is not None
+        and _matches_at(_nearest(target, pattern.not_inside.nearest), not_inside)
+    )
+
+
+def _nearest(node: tree_sitter.Node, types: tuple[str, ...]) -> tree_sitter.Node | None:
+    parent = node.parent
+    while parent is not None and parent.type not in types:
+        parent = parent.parent
+    return parent
+
+
+def _matches_at(node: tree_sitter.Node | None, query: tree_sitter.Query) -> bool:
+    """Whether ``query`` matches rooted at ``node`` itself (not somewhere in its subtree)."""
+    if node is None:
+        return False
+    import tree_sitter
+
+    cursor = tree_sitter.QueryCursor(query)
+    cursor.set_max_start_depth(0)
+    return any(True for _ in cursor.matches(node))

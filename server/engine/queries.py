@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from homeostasis.model import Rule
@@ -44,6 +44,10 @@ class CombinedQuery:
     query: tree_sitter.Query | None
     rules: tuple[Rule, ...]
     starts: tuple[int, ...]  # byte offset in the combined source where each rule's query starts
+    # rule id -> compiled (inside, not-inside) context queries, for rules that have them
+    contexts: dict[str, tuple[tree_sitter.Query | None, tree_sitter.Query | None]] = field(
+        default_factory=dict
+    )
 
     @staticmethod
     def build(cache: QueryCache, language: Language, rules: Sequence[Rule]) -> CombinedQuery:
@@ -57,7 +61,16 @@ class CombinedQuery:
             parts.append(chunk)
             offset += len(chunk.encode("utf-8"))
         query = cache.get(language, "".join(parts)) if parts else None
-        return CombinedQuery(query, tuple(rules), tuple(starts))
+        contexts = {}
+        for rule in rules:
+            assert rule.pattern is not None
+            inside, not_inside = rule.pattern.inside, rule.pattern.not_inside
+            if inside is not None or not_inside is not None:
+                contexts[rule.id] = (
+                    cache.get(language, inside.query) if inside is not None else None,
+                    cache.get(language, not_inside.query) if not_inside is not None else None,
+                )
+        return CombinedQuery(query, tuple(rules), tuple(starts), contexts)
 
     def rule_for(self, pattern_index: int) -> Rule:
         assert self.query is not None

@@ -183,6 +183,7 @@ def _templated(
         "region_text": region_text,
         "statement": dedent_lines(region_text, len(prefix)),
         "target": document.text_of(site.target_span),
+        "file_text": document.text,
     }
     if spec.template is not None:
         rendered = templates.render_inline(spec.template, values)

@@ -7,6 +7,7 @@ from homeostasis.model.finding import Confidence, Finding, Reason, Related, Seve
 from homeostasis.model.fix import Applicability, FileEdit, Fix, TextEdit
 from homeostasis.model.framework import Declared, Framework, FrameworkCatalog
 from homeostasis.model.rule import (
+    Context,
     FixSpec,
     Level,
     NodeMatch,
@@ -25,6 +26,7 @@ __all__ = [
     "ChainRelation",
     "ChainedError",
     "Confidence",
+    "Context",
     "Declared",
     "Diagnosis",
     "Document",

@@ -16,18 +16,25 @@ class Document:
     text: str
     language: str
     version: int | None = None
-    _line_starts: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    _starts: list[tuple[int, ...]] = field(init=False, repr=False, compare=False)
     _encoded: bytes = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        starts = [0]
-        find = self.text.find
-        i = find("\n")
-        while i != -1:
-            starts.append(i + 1)
-            i = find("\n", i + 1)
-        object.__setattr__(self, "_line_starts", tuple(starts))
+        object.__setattr__(self, "_starts", [])
         object.__setattr__(self, "_encoded", self.text.encode("utf-8", "surrogatepass"))
+
+    @property
+    def _line_starts(self) -> tuple[int, ...]:
+        # Computed on first use: most files of a scan report nothing and never need positions.
+        if not self._starts:
+            starts = [0]
+            find = self.text.find
+            i = find("\n")
+            while i != -1:
+                starts.append(i + 1)
+                i = find("\n", i + 1)
+            self._starts.append(tuple(starts))
+        return self._starts[0]
 
     @property
     def source(self) -> bytes:

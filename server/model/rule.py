@@ -44,10 +44,24 @@ class RuntimeMatch:
 
 
 @dataclass(frozen=True, slots=True)
+class Context:
+    """The closest ancestor of ``@target`` whose type is in ``nearest``, tested with ``query``.
+
+    Checked in code after the match, so "a call directly in an ``async def``" costs one
+    query at one node instead of a query nesting every shape a body can take.
+    """
+
+    nearest: tuple[str, ...]
+    query: str
+
+
+@dataclass(frozen=True, slots=True)
 class PatternMatch:
     query: str  # tree-sitter query; ``@target`` is the reported range
     where: tuple[tuple[str, str], ...] = ()  # capture must match regex
     where_not: tuple[tuple[str, str], ...] = ()  # capture must not match regex
+    inside: Context | None = None
+    not_inside: Context | None = None
 
 
 @dataclass(frozen=True, slots=True)

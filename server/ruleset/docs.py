@@ -127,6 +127,10 @@ def _detects(rule: Rule) -> list[str]:
             out.append(f"- `@{capture}` must match {_quote_inline(regex)}")
         for capture, regex in rule.pattern.where_not:
             out.append(f"- `@{capture}` must not match {_quote_inline(regex)}")
+        for label, context in (("must", rule.pattern.inside), ("must not", rule.pattern.not_inside)):
+            if context is not None:
+                nearest = " or ".join(f"`{t}`" for t in context.nearest)
+                out.append(f"- the nearest enclosing {nearest} {label} match {_quote_inline(context.query)}")
         out.append("")
     return out
 

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 from homeostasis.model import (
     Applicability,
+    Context,
     FixSpec,
     Level,
     NodeMatch,
@@ -212,7 +213,13 @@ def _to_rule(raw: Mapping[str, Any], language: str, source_file: str) -> Rule:
             else None,
         )
     else:
-        pattern = PatternMatch(match["query"], _pairs(match.get("where")), _pairs(match.get("where-not")))
+        pattern = PatternMatch(
+            match["query"],
+            _pairs(match.get("where")),
+            _pairs(match.get("where-not")),
+            _context(match.get("inside")),
+            _context(match.get("not-inside")),
+        )
     docs = raw.get("docs") or {}
     return Rule(
         id=raw["id"],
@@ -240,6 +247,10 @@ def _to_rule(raw: Mapping[str, Any], language: str, source_file: str) -> Rule:
         ),
         source_file=source_file,
     )
+
+
+def _context(raw: Mapping[str, Any] | None) -> Context | None:
+    return Context(tuple(raw["nearest"]), raw["query"]) if raw else None
 
 
 def _to_fix(raw: Mapping[str, Any]) -> FixSpec:
@@ -320,6 +331,13 @@ def _semantic_problems(
             report(["match"], "match.query", "the query must capture @target")
         if check_query is not None and (error := check_query(rule.language, query)):
             report(["match"], "match.query", f"query does not compile: {error}")
+    if rule.pattern is not None and check_query is not None:
+        for key, context in (("inside", rule.pattern.inside), ("not-inside", rule.pattern.not_inside)):
+            # One pattern rooted at the ancestor; the checker wants a @target, so lend it one.
+            if context is not None and (
+                error := check_query(rule.language, f"{context.query.strip()} @target")
+            ):
+                report(["match", key], f"match.{key}.query", f"query does not compile: {error}")
     # Captures the language adds (did-you-mean, import hints) are known only at match time.
     available |= {"suggestion", "import_module", "import_name", "pip_package", "error_type", "message"}
     for ref in _CAPTURE_REF.findall(rule.message):
