@@ -1,0 +1,65 @@
+"""End to end with real pandas 3: a script fails (a misspelt column) or silently does nothing (a
+chained assignment under copy-on-write), `homeostasis fix` reads what pandas printed, and the
+script then gives the right result."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from tests.frameworks.conftest import App, finding_of, span
+
+
+@pytest.mark.parametrize(
+    ("script", "printed", "rule", "where", "expected", "output"),
+    [
+        (
+            "report.py",
+            "KeyError: 'prise'",
+            "python.pandas.missing-column",
+            ("report.py", 12, 20, 12, 27),
+            'df["revenue"] = df["price"] * df["quantity"]\n',
+            "{'north': 13.0, 'south': 4.0}",
+        ),
+        (
+            "discount.py",
+            "ChainedAssignmentError: A value is being set on a copy",
+            "python.pandas.chained-assignment",
+            ("discount.py", 6, 1, 6, 42),
+            'orders.loc[orders["qty"] > 10, "price"] = 9.0\n',
+            "[10.0, 9.0, 9.0]",
+        ),
+    ],
+    ids=["column-typo", "chained-assignment"],
+)
+def test_pandas_problem_is_fixed(
+    app_copy: Callable[[str], App],
+    script: str,
+    printed: str,
+    rule: str,
+    where: tuple[str, int, int, int, int],
+    expected: str,
+    output: str,
+) -> None:
+    app = app_copy("pandas")
+    first = app.run(script)
+    assert printed in first.stderr, f"{script} should report the problem:\n{first.stdout}\n{first.stderr}"
+    assert output not in first.stdout
+
+    finding = finding_of(app.explain(first.stderr), rule)
+    assert span(finding) == where, finding["message"]
+
+    before = app.read(script)
+    fixed = app.cli("fix", "--unsafe", "-", stdin=first.stderr)
+    assert fixed.code == 0, f"fix failed:\n{fixed.out}\n{fixed.err}"
+    after = app.read(script)
+    assert after != before and expected in after, after
+    again = app.cli("fix", "--unsafe", "-", stdin=first.stderr)
+    assert again.code in (0, 1)
+    assert app.read(script) == after, "the fix is not idempotent"
+
+    second = app.run(script)
+    assert second.returncode == 0, f"still failing after the fix:\n{second.stderr}\n--- {script}:\n{after}"
+    assert second.stderr == "", second.stderr
+    assert output in second.stdout, second.stdout
