@@ -110,6 +110,9 @@ _SNIFF = (
     "StopIteration",
     "FAILED ",
     "assert ",
+    "FAILED: ",  # Alembic's command line
+    "[alembic.util.messaging]",
+    "Forbidden (",  # Django's CSRF log line
 )
 
 _COMPOUND = frozenset(

@@ -44,6 +44,15 @@ from homeostasis.languages.python.reader_text import (
     is_dash_rule,
     tb_header,
 )
+from homeostasis.languages.python.reader_tools import (
+    ALEMBIC_CONTEXT_LINES,
+    ALEMBIC_ERROR,
+    CSRF_ERROR,
+    alembic_failed,
+    alembic_logged,
+    csrf_rejection,
+    shows_alembic,
+)
 from homeostasis.languages.python.reader_traceback import Exc, Section, TracebackReader, flatten
 from homeostasis.model import ChainedError, ChainRelation, ErrorEvent, Frame, Origin
 
@@ -107,6 +116,8 @@ class _Scan:
         self.pytest = PytestReader(doc)
         self.failures: list[Failure] = []
         self.summaries: list[Summary] = []
+        # Last line that showed Alembic at work (its log lines, an ``alembic`` command).
+        self.alembic_at = -ALEMBIC_CONTEXT_LINES - 1
 
     def step(self, i: int) -> int:
         """Read what starts on line ``i``; returns the next line to look at."""
@@ -138,6 +149,10 @@ class _Scan:
         if warned is not None:
             self._keep(Failure([warned], None))
             return j
+        tool, j = self._tool_line(i)
+        if tool is not None:
+            self._keep(tool)
+            return j
         shape = None if line[:1].isspace() else exception_shape(line, strict=True)
         if shape is None:
             return i + 1
@@ -157,6 +172,36 @@ class _Scan:
         if is_dash_rule(line):
             return i + 1 < len(self.lines) and ipython_header(self.lines[i + 1]) is not None
         return self.traceback.frame_head(i, len(self.lines))[0] is not None
+
+    def _tool_line(self, i: int) -> tuple[Failure | None, int]:
+        """Alembic's ``FAILED:`` / ``ERROR [alembic.util.messaging]`` lines, Django's CSRF log line."""
+        line = self.lines[i]
+        logged = alembic_logged(line)
+        failed = None if logged is not None else alembic_failed(line, in_context=self._alembic_near(i))
+        if shows_alembic(line):
+            self.alembic_at = i
+        message = logged if logged is not None else failed
+        if message is not None:
+            # The CLI logs the message and prints it again after ``FAILED:``: one error.
+            j = i + 1
+            k = i + 1 if i + 1 < len(self.lines) and not is_blank(self.lines[i + 1]) else i + 2
+            if k < len(self.lines) and k not in self.doc.breaks:
+                other = self.lines[k]
+                twin = alembic_failed(other, in_context=True) if logged is not None else alembic_logged(other)
+                if twin == message:
+                    j = k + 1
+            exc = Exc(ALEMBIC_ERROR, message, [], self.doc.at(i), self.doc.at(j - 1))
+            return Failure([Section(exc)], None), j
+        csrf = csrf_rejection(line)
+        if csrf is not None:
+            reason, path = csrf
+            notes = [f"request path: {path}"] if path else []
+            exc = Exc(CSRF_ERROR, reason, [], self.doc.at(i), self.doc.at(i), notes)
+            return Failure([Section(exc)], None), i + 1
+        return None, i + 1
+
+    def _alembic_near(self, i: int) -> bool:
+        return i - self.alembic_at <= ALEMBIC_CONTEXT_LINES
 
     def _bare(self, i: int, shape: tuple[str, str]) -> Failure | None:
         """A lone ``SomeError: message`` line, when nothing says it is another language's."""

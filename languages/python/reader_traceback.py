@@ -6,6 +6,7 @@ line it did not consume, and never looks back, so reading stays linear in the in
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from homeostasis.languages.python.reader_frames import FrameReader
@@ -24,6 +25,7 @@ from homeostasis.languages.python.reader_text import (
     note_line,
     separator,
     skip_blanks,
+    std_frame_head,
     tb_header,
     warning_location,
     wrapped_separator,
@@ -32,6 +34,12 @@ from homeostasis.model import ChainRelation, Frame
 
 # Exception groups nest boxes two columns apart; deeper than this is garbage, not output.
 _MAX_GROUP_DEPTH = 24
+
+# FastAPI's Request/ResponseValidationError: "N validation error(s):", one line per error, then
+# after a blank line the endpoint: ``  File "...", line N, in fn`` and ``    GET /path``.
+_VALIDATION_HEAD_RE = re.compile(r"\d+ validation errors?:")
+_ENDPOINT_PATH_RE = re.compile(r" {4}[A-Z]+ /\S*\s*$")
+_ENDPOINT_ONLY = "  Endpoint: "
 
 
 @dataclass
@@ -142,9 +150,43 @@ class TracebackReader(FrameReader):
             exc = Exc(header_type, "", frames, self.doc.at(start), self.doc.at(max(i - 1, start)), notes)
             return Section(exc), max(i, start + 1)
         (error_type, first), used = shape
-        message, after, j = self.message(k, used, first, end)
+        message, after, j = self.message(k, used, first, end, error_type)
+        message, endpoint, j, route = self._validation_endpoint(message, j, end)
+        if endpoint is not None:
+            # Where the failing endpoint is defined: the project frame a rule should point at.
+            frames = [*frames, endpoint]
+            notes = [*notes, f"endpoint {route or endpoint.function} defined at {_where(endpoint)}"]
         exc = Exc(error_type, message, frames, self.doc.at(start), self.doc.at(j - 1), notes)
         return Section(exc, [], after), j
+
+    def _validation_endpoint(self, message: str, j: int, end: int) -> tuple[str, Frame | None, int, str]:
+        """The endpoint context that ends FastAPI's validation errors, after a blank line."""
+        if (
+            j + 1 >= end
+            or not is_blank(self.lines[j])
+            or (j + 1) in self.doc.breaks
+            or _VALIDATION_HEAD_RE.match(message) is None
+        ):
+            return message, None, j, ""
+        line = self.lines[j + 1].rstrip()
+        if line.startswith(_ENDPOINT_ONLY) and len(line) <= MAX_STRUCT_LEN:
+            return f"{message}\n\n{line}", None, j + 2, line.strip()
+        head = std_frame_head(line)
+        if head is None or head.indent != 2:
+            return message, None, j, ""
+        k = j + 2
+        context = line
+        route = ""
+        if (
+            k < end
+            and k not in self.doc.breaks
+            and len(self.lines[k]) <= MAX_STRUCT_LEN
+            and _ENDPOINT_PATH_RE.match(self.lines[k])
+        ):
+            route = self.lines[k].strip()
+            context += "\n" + self.lines[k].rstrip()
+            k += 1
+        return f"{message}\n\n{context}", Frame(head.file, head.line, head.function), k, route
 
     def _django_summary(self, k: int, end: int) -> tuple[str, str, int] | None:
         """Django's text error report ends its traceback with "Exception Type/Value" lines."""
@@ -161,7 +203,7 @@ class TracebackReader(FrameReader):
         """Exception line (``shape``) first, then the frames, maybe the exception line again."""
         if not self._frames_follow(i + 1, end):
             return None, i + 1
-        message, _, j = self.message(i, 1, shape[1], end)
+        message, _, j = self.message(i, 1, shape[1], end, shape[0])
         k = skip_blanks(self.doc, j, end, 1)
         if k >= end or (note_line(self.lines[k], None) is None and self.frame_head(k, end)[0] is None):
             return None, i + 1
@@ -211,7 +253,9 @@ class TracebackReader(FrameReader):
         shape = exception_shape(text, strict=False)
         return (shape, used) if shape else None
 
-    def message(self, k: int, used: int, first: str, end: int) -> tuple[str, list[Exc], int]:
+    def message(
+        self, k: int, used: int, first: str, end: int, error_type: str = ""
+    ) -> tuple[str, list[Exc], int]:
         """Full message of the exception on line ``k`` (``used`` lines long), the exceptions
         embedded after it (PyTorch's "Original Traceback"), and the next line."""
         parts = [first]
@@ -231,13 +275,43 @@ class TracebackReader(FrameReader):
                     final.relation = ChainRelation.CAUSE
                     embedded = [*chain, final]
                 break
-            if is_terminator(line):
+            if is_terminator(line) and not self._continues(error_type, parts[-1], j, end, floor):
                 break
             text, n = self._unwrapped(j, end)
             parts.append(text.rstrip())
             chars += len(text)
             j += n
         return "\n".join(parts).strip(), embedded, j
+
+    def _continues(self, error_type: str, previous: str, j: int, end: int, floor: int) -> bool:
+        """Whether the ``Name: text`` line ``j``, right under the message of ``error_type``
+        (last line so far ``previous``), is more of that message rather than another error.
+
+        It is when it has no traceback of its own (the next line is no frame, no indented
+        stack line of any language, no header or separator: blank lines and log lines are fine)
+        and the message owns it: either the exception names itself after the printed type
+        (Werkzeug's ``BadRequestKeyError`` ends with ``KeyError: 'username'``), or the message
+        so far ends with a colon that announces it.
+        """
+        line = self.lines[j]
+        if indent_of(line) != floor or not error_type:
+            return False
+        shape = exception_shape(line, strict=True)
+        if shape is None:
+            return False
+        outer = error_type.rsplit(".", 1)[-1]
+        inner = shape[0].rsplit(".", 1)[-1]
+        owned = (outer != inner and outer.endswith(inner)) or previous.rstrip().endswith(":")
+        if not owned:
+            return False
+        if j + 1 >= end or (j + 1) in self.doc.breaks:
+            return True
+        after = self.lines[j + 1]
+        if is_blank(after):
+            return True
+        if indent_of(after) > floor or len(after) > MAX_STRUCT_LEN:
+            return False
+        return not (tb_header(after) or separator(after) or self.frame_head(j + 1, end)[0] is not None)
 
     def _unwrapped(self, k: int, end: int) -> tuple[str, int]:
         """Line ``k`` joined with the lines a narrow console wrapped it onto, if evident."""
@@ -390,6 +464,10 @@ class _Text:
 @dataclass
 class _Members:
     members: list[list[_Text | _Members]]
+
+
+def _where(frame: Frame) -> str:
+    return f"{frame.file}:{frame.line} in {frame.function}"
 
 
 def _plausible_without_header(shape: tuple[str, str]) -> bool:

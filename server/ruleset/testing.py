@@ -56,7 +56,10 @@ def _findings(engine: Engine, rule: Rule, test: RuleTest, files: Mapping[str, st
     else:
         events = engine.read_errors(test.error or "", rule.language)
         # Only findings placed in the example count: an error outside it is diagnosed, not matched.
-        found = [f for d in engine.diagnose(events, sources) for f in d.findings if f.located]
+        # An error that names no frame at all (a log line, a CLI's message) cannot be placed.
+        found = [
+            f for d in engine.diagnose(events, sources) for f in d.findings if f.located or not d.event.frames
+        ]
     return [f for f in found if f.rule_id == rule.id]
 
 
