@@ -126,7 +126,10 @@ def render_diagnosis(diagnosis: Diagnosis, root: Path, sources: DiskSources) -> 
 def _finding(finding: Finding, root: Path, sources: DiskSources, primary: bool) -> list[str]:
     start, end = finding.span.start, finding.span.end
     role = finding.notes[0] if finding.notes else ""
-    where = f"{display_path(finding.path, root)}:{start.line + 1}:{start.col + 1}"
+    if finding.path == "<unknown>":
+        where = "(the error names no file)"
+    else:
+        where = f"{display_path(finding.path, root)}:{start.line + 1}:{start.col + 1}"
     out = [f"{'==>' if primary else '-->'} {where}  [{finding.rule_id}]  ({role})"]
     out.append(f"    {finding.message}")
     document = sources.get(finding.path) if finding.located else None
