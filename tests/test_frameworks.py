@@ -93,8 +93,8 @@ def _project(
     return root
 
 
-def _explain(root: Path) -> list[dict[str, object]]:
-    env = {**os.environ, "PYTHONPATH": str(root.parent / "lib")}
+def _explain(root: Path, library: Path | None = None) -> list[dict[str, object]]:
+    env = {**os.environ, "PYTHONPATH": str(library or root.parent / "lib")}
     run = subprocess.run(
         [sys.executable, "app.py"], cwd=root, capture_output=True, text=True, timeout=30, env=env
     )
@@ -309,3 +309,56 @@ def test_a_qualified_error_type_takes_the_hierarchy_of_the_framework_it_comes_fr
     django = catalog.ancestors("python", "django.core.exceptions.ValidationError", base)
     assert pydantic == ("ValidationError", "ValueError", "Exception")
     assert django == ("ValidationError", "Exception")
+
+
+def test_a_stack_through_the_frameworks_installed_code_counts_as_presence(tmp_path: Path) -> None:
+    # Installed the way pip installs it: the frames are under site-packages/acme/.
+    root = _project(tmp_path, INDIRECT_APP)
+    site = tmp_path / "venv" / "lib" / "python3.11" / "site-packages"
+    site.mkdir(parents=True)
+    (tmp_path / "lib" / "acme").rename(site / "acme")
+    (finding,) = _explain(root, library=site)
+    assert "the stack runs through Acme SDK's code (acme/)" in _reasons(finding)
+
+
+REFINING = """\
+  - id: python.acme.missing-key
+    kind: runtime
+    message: "Acme has no such plan"
+    severity: error
+    category: acme
+    criticality: medium
+    complexity: low
+    reliability: high
+    confidence: 0.8
+    frameworks: [acme]
+    requires: [python.key-error.subscript]
+    match:
+      error: [KeyError]
+"""
+
+
+def test_a_refinement_whose_framework_is_absent_does_not_replace_the_rule_it_refines(tmp_path: Path) -> None:
+    root = _project(tmp_path, "plans = {}\nprint(plans['gold'])\n")
+    (root / "myrules" / "acme.yaml").write_text(RULES + REFINING)
+    run = subprocess.run([sys.executable, "app.py"], cwd=root, capture_output=True, text=True, timeout=30)
+    (root / "err.txt").write_text(run.stderr)
+
+    def rules() -> list[str]:
+        out = homeostasis(
+            "explain", "err.txt", "--root", ".", "--rules", "myrules", "--format", "json", cwd=root
+        )
+        return [f["rule"] for f in json.loads(out.out)[0]["findings"]]
+
+    assert rules()[0] == "python.key-error.subscript"  # a plain dict: the generic rule leads
+    (root / "app.py").write_text("import acme\n\nplans = {}\nprint(plans['gold'])\n")
+    run = subprocess.run(
+        [sys.executable, "app.py"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env={**os.environ, "PYTHONPATH": str(tmp_path / "lib")},
+    )
+    (root / "err.txt").write_text(run.stderr)
+    assert rules() == ["python.acme.missing-key"]  # acme imported: the refinement replaces it

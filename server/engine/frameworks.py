@@ -33,6 +33,25 @@ class FrameworkScope:
     def presence(self, rule: Rule, document: Document, language: Language) -> Presence | None:
         return self.in_document(document, language).presence(rule)
 
+    def in_stack(self, rule: Rule, files: Sequence[str]) -> Presence | None:
+        """Whether the failing stack runs through one of the rule's frameworks' installed code
+        (``site-packages/django/...``, ``node_modules/express/...``)."""
+        for name in rule.frameworks:
+            framework = self.catalog.get(name, rule.language)
+            title = framework.title if framework is not None and framework.title else name
+            modules = framework.modules if framework is not None else (name,)
+            tops = {module.split(".", 1)[0] for module in modules}
+            for file in files:
+                parts = file.replace("\\", "/").split("/")
+                for i, part in enumerate(parts[:-1]):
+                    if part in _PACKAGE_FOLDERS and parts[i + 1] in tops:
+                        return Presence(True, f"the stack runs through {title}'s code ({parts[i + 1]}/)")
+        return None
+
+
+# Where installed packages live, per ecosystem.
+_PACKAGE_FOLDERS = frozenset({"site-packages", "dist-packages", "node_modules", "gems", "vendor"})
+
 
 class DocumentFrameworks:
     """Framework presence for one document, its imports read once (this runs per keystroke)."""

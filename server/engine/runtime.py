@@ -59,6 +59,9 @@ class RuntimeHit:
     capture_nodes: dict[str, tree_sitter.Node]
     evidence: Evidence
     superseded: bool = field(default=False)
+    # A framework refinement where the framework is nowhere to be seen does not replace the
+    # rule it refines: a plain dict's KeyError stays a dict's KeyError.
+    framework_absent: bool = field(default=False)
 
 
 @lru_cache(maxsize=1024)
@@ -108,8 +111,9 @@ def match_failure(
         hit = _place(rule, failure, site, captures, language, queries, scope)
         if hit is None:
             continue
-        for req in rule.requires:
-            hits[req].superseded = True
+        if not hit.framework_absent:
+            for req in rule.requires:
+                hits[req].superseded = True
         hits[rule.id] = hit
     return [h for h in hits.values() if not h.superseded]
 
@@ -138,6 +142,8 @@ def _place(
     if site.moved:
         evidence = evidence.add("the file changed; the printed line was found elsewhere", C.SOURCE_MOVED)
     presence = scope.in_document(document, language).presence(rule)
+    if presence is not None and not presence.present:
+        presence = scope.in_stack(rule, [f.file for f in failure.frames]) or presence
     if presence is not None:
         weight = C.FRAMEWORK_PRESENT if presence.present else C.FRAMEWORK_ABSENT
         evidence = evidence.add(presence.reason, weight)
@@ -169,7 +175,8 @@ def _place(
     # Source text of node captures wins over the message's rendering (quotes, escapes).
     captures.update({name: node_text(node) for name, node in nodes.items()})
     _add_missing(captures, language.enrich(failure.error_type, captures, document))
-    return RuntimeHit(rule, span, target, captures, nodes, evidence)
+    absent = presence is not None and not presence.present
+    return RuntimeHit(rule, span, target, captures, nodes, evidence, framework_absent=absent)
 
 
 def _add_missing(captures: dict[str, str], extra: Mapping[str, str]) -> None:

@@ -65,6 +65,11 @@ def _progress_end(server: HomeostasisServer, token: str | None, message: str) ->
 
 async def run_tests(server: HomeostasisServer, folder: Folder, command: tuple[str, ...]) -> dict[str, Any]:
     options = server.ws.options(folder)
+    if not options.trusted:
+        # A test run executes the workspace's code (conftest.py, the configured command).
+        raise ValueError(
+            f"not running tests in {folder.root}: the workspace is not trusted (setting homeostasis.trusted)"
+        )
     argv = command or options.test_command or default_command(folder.root)
     if not argv:
         raise ValueError(f"no test command: set homeostasis.testCommand for {folder.root}")

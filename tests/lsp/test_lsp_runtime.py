@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
 
 import pytest
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException
 
 from tests.lsp.session import Session, run_python
 
@@ -149,12 +151,23 @@ async def test_run_tests_publishes_failures(session: Session) -> None:
         "from cart import total\n\n\ndef test_total():\n    assert total(['apple', 'pear']) == 3\n",
     )
     uri = session.open("cart.py")
-    if session.profile == "vscode":
-        # The default command: pytest, with the project's interpreter (here, this one).
-        result = await session.command("homeostasis.runTests")
-    else:
-        command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "test_cart.py"]
-        result = await session.command("homeostasis.runTests", {"command": command})
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "test_cart.py"]
+    # A test run executes the workspace's code: refused until the workspace is trusted.
+    with pytest.raises(JsonRpcException, match="not trusted"):
+        await session.command("homeostasis.runTests", {"command": command})
+    await session.configure({"trusted": True})
+    # The default command (VS Code profile): pytest, with the project's interpreter (here, this one).
+    arguments = [] if session.profile == "vscode" else [{"command": command}]
+    try:
+        for _ in range(100):  # a pulled configuration arrives a round trip later
+            try:
+                result = await session.command("homeostasis.runTests", *arguments)
+                break
+            except JsonRpcException as exc:
+                assert "not trusted" in str(exc)
+                await asyncio.sleep(0.05)
+    finally:
+        await session.configure({})
     assert result["status"] == "finished" and result["exitCode"] == 1
     (found,) = runtime(await session.wait_for(uri, lambda d: runtime(d)))
     assert found.range == session.range_of(uri, "PRICES[name]")
