@@ -71,7 +71,7 @@ class PythonLanguage(Language):
 
         # Compiling only the changed top-level statements is as strict (every compile-time check
         # is local to a top-level statement) except for ``from __future__``, which must lead the file.
-        if focus is not None and "__future__" not in text:
+        if focus is not None and not _has_future_import(text):
             first, last = focus
             lines = text.split("\n", last + 1)[first : last + 1]
             text = "\n" * first + "\n".join(lines)  # the same line numbers in messages
@@ -128,3 +128,13 @@ _COMPOUND = frozenset(
         "match_statement",
     }
 )
+
+
+def _has_future_import(text: str) -> bool:
+    at = text.find("__future__")
+    while at != -1:
+        line = text[text.rfind("\n", 0, at) + 1 : at].strip()
+        if line == "from":
+            return True
+        at = text.find("__future__", at + 10)
+    return False

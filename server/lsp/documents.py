@@ -181,7 +181,9 @@ class OpenDocument:
     def snapshot(self) -> Document:
         """The current text as an engine Document (built once per version)."""
         if self._snapshot is None or self._snapshot.version != self.version:
-            self._snapshot = Document(self.rel, self.text, self.language_id or "", self.version)
+            self._snapshot = Document.with_line_starts(
+                self.rel, self.text, self.language_id or "", self.version, self.line_starts
+            )
         return self._snapshot
 
     def span_text(self, span: Span) -> str:

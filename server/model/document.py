@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from homeostasis.model.span import Pos, Span
@@ -22,6 +23,15 @@ class Document:
     def __post_init__(self) -> None:
         object.__setattr__(self, "_starts", [])
         object.__setattr__(self, "_encoded", self.text.encode("utf-8", "surrogatepass"))
+
+    @staticmethod
+    def with_line_starts(
+        path: str, text: str, language: str, version: int | None, starts: Sequence[int]
+    ) -> Document:
+        """A document whose line offsets the caller already keeps (an editor's open buffer)."""
+        document = Document(path, text, language, version)
+        document._starts.append(tuple(starts))
+        return document
 
     @property
     def _line_starts(self) -> tuple[int, ...]:
