@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from homeostasis.engine import confidence as C
 from homeostasis.engine import patterns
-from homeostasis.engine.frameworks import FrameworkScope, Presence
+from homeostasis.engine.frameworks import FrameworkScope
 from homeostasis.engine.locate import find_line
 from homeostasis.engine.queries import QueryCache
 from homeostasis.engine.runtime import Failure, RuntimeHit, Site, captures_tuple, match_failure
@@ -62,6 +62,7 @@ class Engine:
         self.queries = QueryCache()
         self._known_ids = frozenset(r.id for r in rules)
         self._selected: dict[tuple[str, RuleKind], tuple[Rule, ...]] = {}
+        self._groups: dict[str, tuple[tuple[tuple[str, ...], tuple[Rule, ...]], ...]] = {}
         self.frameworks = FrameworkScope.of(rules.frameworks, self.settings)
 
     def with_settings(self, settings: Settings) -> Engine:
@@ -126,23 +127,36 @@ class Engine:
         tree: tree_sitter.Tree,
         byte_range: tuple[int, int] | None = None,
     ) -> Iterator[patterns.PatternHit]:
-        """Pattern matches in ``document``. Rules of frameworks the document does not use are
-        left out of the query itself, so they cost nothing where they cannot fire."""
-        rules = self.rules_for(language.id, RuleKind.PATTERN)
-        presences: dict[str, Presence] = {}
-        if any(r.frameworks for r in rules):
-            here = self.frameworks.in_document(document, language)
-            for rule in rules:
-                presence = here.presence(rule)
+        """Pattern matches in ``document``.
+
+        The language's rules run as one query per framework group: the rules of no framework,
+        then those of each framework the document uses. A framework the document does not use
+        costs nothing, and a scan compiles each group once (not once per combination of
+        frameworks that files happen to use).
+        """
+        here = None
+        for scope, rules in self._pattern_groups(language.id):
+            presence = None
+            if scope:
+                here = here or self.frameworks.in_document(document, language)
+                presence = here.presence(rules[0])
+                if presence is None or not presence.present:
+                    continue
+            combined = self.queries.combined(language, rules)
+            for hit in patterns.scan(document, tree, combined, byte_range):
                 if presence is not None:
-                    presences[rule.id] = presence
-            rules = tuple(r for r in rules if r.id not in presences or presences[r.id].present)
-        combined = self.queries.combined(language, rules)
-        for hit in patterns.scan(document, tree, combined, byte_range):
-            presence = presences.get(hit.rule.id)
-            if presence is not None:
-                hit = replace(hit, evidence=hit.evidence.add(presence.reason, C.FRAMEWORK_PRESENT))
-            yield hit
+                    hit = replace(hit, evidence=hit.evidence.add(presence.reason, C.FRAMEWORK_PRESENT))
+                yield hit
+
+    def _pattern_groups(self, language_id: str) -> tuple[tuple[tuple[str, ...], tuple[Rule, ...]], ...]:
+        groups = self._groups.get(language_id)
+        if groups is None:
+            by_scope: dict[tuple[str, ...], list[Rule]] = {}
+            for rule in self.rules_for(language_id, RuleKind.PATTERN):
+                by_scope.setdefault(rule.frameworks, []).append(rule)
+            groups = tuple((scope, tuple(rules)) for scope, rules in sorted(by_scope.items()))
+            self._groups[language_id] = groups
+        return groups
 
     def rules_for(self, language_id: str, kind: RuleKind) -> tuple[Rule, ...]:
         """The enabled rules of a language and kind (settings are fixed for an engine's life)."""
