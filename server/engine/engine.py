@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -147,6 +147,17 @@ class Engine:
                 if presence is not None:
                     hit = replace(hit, evidence=hit.evidence.add(presence.reason, C.FRAMEWORK_PRESENT))
                 yield hit
+
+    def prepare(self, language_ids: Iterable[str]) -> None:
+        """Compile the queries every file of these languages runs (before forking workers,
+        which then share them instead of each compiling its own)."""
+        for language_id in language_ids:
+            language = self.registry.get(language_id)
+            if language is None:
+                continue
+            for scope, rules in self._pattern_groups(language_id):
+                if not scope:
+                    self.queries.combined(language, rules)
 
     def _pattern_groups(self, language_id: str) -> tuple[tuple[tuple[str, ...], tuple[Rule, ...]], ...]:
         groups = self._groups.get(language_id)

@@ -199,7 +199,9 @@ def _analyse(
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    _project(settings, rule_dirs)  # built once here, inherited by forked workers
+    project = _project(settings, rule_dirs)  # built once here, inherited by forked workers
+    languages = {lang.id for lang in map(project.registry.for_path, files) if lang is not None}
+    project.engine.prepare(languages)
     chunks = [files[i : i + CHUNK] for i in range(0, len(files), CHUNK)]
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     results: list[FileResult] = []
