@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from homeostasis.fixes.edits import merge_fixes
+from homeostasis.fixes.edits import file_hash, merge_fixes
 from homeostasis.lsp.diagnostics import pattern_diagnostic, runtime_diagnostic
 from homeostasis.lsp.documents import OpenDocument
 from homeostasis.lsp.edits import EditRefused, workspace_edit
@@ -73,7 +73,8 @@ async def code_actions(server: HomeostasisServer, params: types.CodeActionParams
     explicit = only is not None and _wants(only, FIX_ALL)
     # Offered in the light bulb only when resolving makes it free; computing every fix of a
     # large file up front would make every light-bulb request slow.
-    if document.patterns and (explicit or (only is None and actions and server.features.resolve_edit)):
+    fixable = document.patterns or server.runtime.for_uri(document.uri)
+    if fixable and (explicit or (only is None and actions and server.features.resolve_edit)):
         safe_only = " (including unsafe)" if _unsafe_ok(server, document) else " (safe fixes)"
         action = types.CodeAction(
             title="Fix all homeostasis findings in this file" + safe_only,
@@ -81,7 +82,7 @@ async def code_actions(server: HomeostasisServer, params: types.CodeActionParams
             data={"fixAll": True, "uri": document.uri, "version": document.version},
         )
         if not server.features.resolve_edit:
-            action.edit = fix_all_edit(server, document)
+            action.edit = await fix_all_edit(server, document)
         actions.append(action)
     return actions
 
@@ -188,13 +189,25 @@ def _unsafe_ok(server: HomeostasisServer, document: OpenDocument) -> bool:
     return view is not None and view.settings.unsafe_fixes
 
 
-def fix_all_edit(server: HomeostasisServer, document: OpenDocument) -> types.WorkspaceEdit:
-    """Every finding's best allowed fix that touches only this file, merged without overlaps."""
+async def fix_all_edit(server: HomeostasisServer, document: OpenDocument) -> types.WorkspaceEdit:
+    """Every finding's best allowed fix that touches only this file, merged without overlaps:
+    pattern findings and the runtime errors shown in the file."""
     allowed = {Applicability.SAFE} | ({Applicability.UNSAFE} if _unsafe_ok(server, document) else set())
     chosen: list[Fix] = []
     for finding in document.patterns:
         for _, fix in _ordered(server.fixes.for_pattern(document, finding)):
             if fix.applicability in allowed and set(fix.paths) == {document.rel}:
+                chosen.append(fix)
+                break
+    current = file_hash(document.text)
+    for entry in server.runtime.for_uri(document.uri):
+        if entry.stale:
+            continue
+        for _, fix in _ordered(await server.fixes.for_runtime(entry)):
+            # A runtime fix was computed on the text the error was read against: only if
+            # that is still the text (no edit since) can it join the others.
+            fresh = all(f.base_hash == current for f in fix.files)
+            if fix.applicability in allowed and set(fix.paths) == {document.rel} and fresh:
                 chosen.append(fix)
                 break
     merged = merge_fixes(chosen)
@@ -271,7 +284,7 @@ async def resolve(server: HomeostasisServer, action: types.CodeAction) -> types.
         if data.get("version") != document.version:
             raise JsonRpcContentModified("the document changed; ask for fix-all again")
         await server.analyzer.settled(document)
-        action.edit = fix_all_edit(server, document)
+        action.edit = await fix_all_edit(server, document)
         return action
     fix, root = await _find_fix(server, document, data)
     try:

@@ -85,6 +85,23 @@ async def test_fix_all_includes_unsafe_fixes_when_the_user_opts_in(session: Sess
         await session.configure({})
 
 
+async def test_fix_all_also_applies_the_safe_fix_of_an_ingested_runtime_error(session: Session) -> None:
+    text = "def load(s):\n    return json.loads(s)\n\n\nprint(load('{}'))\n"
+    session.write("fix_all_runtime.py", text)
+    traceback = run_python(session.root, "fix_all_runtime.py")
+    assert "NameError: name 'json' is not defined" in traceback
+    uri = session.open("fix_all_runtime.py")
+    await session.command("homeostasis.ingest", {"text": traceback, "source": "fix-all-run"})
+    await session.wait_for(
+        uri, lambda found: any(d.code == "python.name-error.undefined-name" for d in found)
+    )
+    whole = types.Range(types.Position(0, 0), types.Position(5, 0))
+    (action,) = code_actions(await session.actions(uri, whole, only=["source.fixAll.homeostasis"]))
+    session.apply((await session.resolved(action)).edit)  # type: ignore[arg-type]
+    assert session.texts[uri] == "import json\n\n" + text
+    await session.command("homeostasis.clearRuntime", "fix-all-run")
+
+
 async def test_ignore_on_this_line_inserts_the_suppression_comment(session: Session) -> None:
     uri = session.open("ignore.py", "def f(x):\n    return x == None\n")
     (found,) = await session.diagnostics(uri)
