@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from homeostasis.lsp.documents import OpenDocument
 from homeostasis.lsp.runtime import relocate
 from homeostasis.lsp.shifts import Change, clamp_span, map_span
+from homeostasis.model import Document
+from homeostasis.workspace.files import SourceFile, read_source
 
 if TYPE_CHECKING:
     from homeostasis.lsp.server import HomeostasisServer
 
 RECHECK_DELAY = 0.25
+MAX_FOLLOW_BYTES = 2_000_000
 
 
 class Follower:
@@ -58,6 +62,26 @@ class Follower:
         timer = self._timers.pop(uri, None)
         if timer is not None:
             timer.cancel()
+
+    def disk_changed(self, uri: str, path: Path, deleted: bool) -> None:
+        """A file that is not open changed on disk: its runtime errors are checked against the
+        new text (kept, moved with their line, or stale), as edits in the editor would."""
+        entries = self.server.runtime.for_uri(uri)
+        if not entries or self.server.documents.get(uri) is not None:
+            return
+        loaded = None if deleted else read_source(path, MAX_FOLLOW_BYTES)
+        current = (
+            Document(entries[0].finding.path, loaded.text, "") if isinstance(loaded, SourceFile) else None
+        )
+        changed = False
+        for entry in entries:
+            checked = relocate(entry, current) if current is not None else replace(entry, stale=True)
+            if checked != entry:
+                self.server.runtime.update(checked)
+                changed = True
+        if changed:
+            self.server.fixes.forget(uri)
+            self.server.publish_runtime({uri})
 
     def _schedule(self, uri: str, delay: float) -> None:
         timer = self._timers.pop(uri, None)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import pathspec
 from homeostasis.engine.manifests import PARSERS, parser_for
-from homeostasis.lsp.folders import uri_to_path
+from homeostasis.lsp.folders import path_to_uri, uri_to_path
 from homeostasis.lsp.ingest import ingest, read_error_file
 from homeostasis.model import Origin
 from lsprotocol import types
@@ -82,8 +82,9 @@ class Watcher:
             manifests = [glob for glob, _ in PARSERS if glob != "pyproject.toml"]
             globs = [*options.error_globs, "**/pyproject.toml", *manifests, ".homeostasis/rules/**"]
             globs.extend(f"{rule}/**" for rule in options.rules)
-            if options.workspace_diagnostics:
-                globs.extend(f"**/*{ext}" for ext in sorted(self.server.ws.languages.extensions))
+            # Source files: workspace diagnostics, and runtime errors of files that are not open
+            # follow their edits on disk.
+            globs.extend(f"**/*{ext}" for ext in sorted(self.server.ws.languages.extensions))
             for glob in globs:
                 pattern: types.GlobPattern = (
                     types.RelativePattern(base_uri=folder.uri, pattern=glob)
@@ -120,13 +121,20 @@ class Watcher:
 
     # Polling (clients without file watching) ---------------------------------------------
 
-    def _plan(self) -> list[tuple[Path, tuple[str, ...], list[Path]]]:
-        """What to poll, read on the event loop's thread: (folder, error globs, rule folders)."""
+    def _plan(self) -> list[tuple[Path, tuple[str, ...], list[Path], list[Path]]]:
+        """What to poll, read on the event loop's thread: (folder, error globs, rule folders,
+        files with runtime errors that are not open)."""
         rule_dirs = self.server.ws.rule_folders()
+        shown = [
+            p
+            for uri in self.server.runtime.uris()
+            if self.server.documents.get(uri) is None and (p := uri_to_path(uri)) is not None
+        ]
         plan = []
         for folder in self.server.ws.folders.values():
             mine = [d for d in rule_dirs if d == folder.root or folder.root in d.parents]
-            plan.append((folder.root, self.server.ws.options(folder).error_globs, mine))
+            files = [p for p in shown if folder.root in p.parents]
+            plan.append((folder.root, self.server.ws.options(folder).error_globs, mine, files))
         return plan
 
     def _scan(self) -> dict[Path, Stamp]:
@@ -163,6 +171,9 @@ class Watcher:
             folder = self.server.ws.folder_for(path)
             rel = _relative(path, folder.root)
             options = self.server.ws.options(folder)
+            uri = path_to_uri(path)
+            if self.server.runtime.for_uri(uri) and self.server.documents.get(uri) is None:
+                self.server.follow.disk_changed(uri, path, event.type == types.FileChangeType.Deleted)
             # A manifest at a folder's root says which frameworks the folder uses.
             if path.name in _CONFIG_NAMES or (path.parent == folder.root and parser_for(path.name)):
                 config = True
@@ -215,10 +226,13 @@ class Watcher:
         )
 
 
-def _stamps(plan: list[tuple[Path, tuple[str, ...], list[Path]]]) -> dict[Path, Stamp]:
+def _stamps(plan: list[tuple[Path, tuple[str, ...], list[Path], list[Path]]]) -> dict[Path, Stamp]:
     """Modification stamps of every polled file (runs in a worker thread: no server state)."""
     stamps: dict[Path, Stamp] = {}
-    for root, globs, rule_dirs in plan:
+    for root, globs, rule_dirs, files in plan:
+        for path in files:
+            if path.is_file():
+                stamps[path] = _stamp(path)
         spec = _error_spec(globs)
         for base in {_glob_base(root, g) for g in globs}:
             for path in _files(base):

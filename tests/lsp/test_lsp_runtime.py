@@ -100,6 +100,31 @@ async def test_runtime_for_a_file_that_is_not_open(session: Session) -> None:
     await session.wait_for(uri, lambda d: runtime(d) == [])
 
 
+async def test_runtime_diagnostics_of_a_file_not_open_follow_its_edits_on_disk(session: Session) -> None:
+    path = session.write("on_disk.py", SHOP)
+    traceback = run_python(session.root, "on_disk.py")
+    uri = path.as_uri()  # never opened in the editor
+    await session.command("homeostasis.ingest", {"text": traceback, "source": "disk-run"})
+    (found,) = runtime(await session.wait_for(uri, lambda d: runtime(d)))
+    start = found.range.start.line
+
+    def saved(text: str) -> None:
+        path.write_text(text)
+        if session.profile == "vscode":  # the editor watches; here the test plays its watcher
+            session.client.workspace_did_change_watched_files(
+                types.DidChangeWatchedFilesParams([types.FileEvent(uri, types.FileChangeType.Changed)])
+            )
+
+    # Saved elsewhere (a git pull, another tool) with lines added above: it moves with its line.
+    saved("import logging\n\n" + SHOP)
+    await session.wait_for(uri, lambda d: runtime(d) and runtime(d)[0].range.start.line == start + 2)
+    # The failing line rewritten on disk: the error no longer describes this code.
+    saved(("import logging\n\n" + SHOP).replace("return PRICES[name]", "return PRICES.get(name, 0)"))
+    await session.wait_for(uri, lambda d: runtime(d) and "stale" in runtime(d)[0].message)
+    await session.command("homeostasis.clearRuntime", "disk-run")
+    await session.wait_for(uri, lambda d: runtime(d) == [])
+
+
 async def test_runtime_quick_fix_applies(session: Session) -> None:
     session.write("fixme.py", SHOP)
     traceback = run_python(session.root, "fixme.py")
