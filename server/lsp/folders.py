@@ -314,8 +314,9 @@ class Workspace:
 
 def with_rules(base: Project, dirs: tuple[Path, ...]) -> Project:
     """The built-in project plus the rules (and templates) of ``dirs``."""
-    extra = load_rules(list(dirs), check_query=query_checker(base.registry))  # type: ignore[arg-type]
     known = {rule.id for rule in base.engine.rules}
+    # Workspace rules may refine (``requires``) built-in ones.
+    extra = load_rules(list(dirs), check_query=query_checker(base.registry), known=known)  # type: ignore[arg-type]
     problems = list(extra.problems)
     kept = []
     for rule in extra.rules:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
@@ -70,11 +70,13 @@ def load_rules(
     *,
     check_query: QueryChecker | None = None,
     shipped: Callable[[Path], bool] | None = None,
+    known: Collection[str] = (),
 ) -> LoadResult:
     """Load rule files (the built-in ones by default). Bad rules are reported and left out.
 
     Queries of ``shipped`` files are not compiled here: CI validates them, and compiling
-    every query of the rule base is most of a cold start.
+    every query of the rule base is most of a cold start. ``known`` are ids loaded
+    elsewhere (the built-ins, for a workspace's own rules) that ``requires`` may name.
     """
     rules: list[Rule] = []
     problems: list[Problem] = []
@@ -94,7 +96,7 @@ def load_rules(
                 continue
             seen[rule.id] = str(path)
             rules.append(rule)
-    rules, dep_problems = _check_dependencies(rules)
+    rules, dep_problems = _check_dependencies(rules, frozenset(known))
     problems.extend(dep_problems)
     ordered = sorted(problems, key=lambda p: (p.file, p.line or 0, p.rule_id or "", p.field, p.message))
     return LoadResult(RuleSet.ordered(rules, catalog), tuple(ordered))
@@ -352,9 +354,9 @@ def _semantic_problems(
     return problems
 
 
-def _check_dependencies(rules: list[Rule]) -> tuple[list[Rule], list[Problem]]:
+def _check_dependencies(rules: list[Rule], known: frozenset[str]) -> tuple[list[Rule], list[Problem]]:
     problems: list[Problem] = []
-    ids = {r.id for r in rules}
+    ids = {r.id for r in rules} | known
     kept = []
     for rule in rules:
         missing = [d for d in (*rule.requires, *rule.after) if d not in ids]

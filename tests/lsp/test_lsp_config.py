@@ -3,6 +3,7 @@ their precedence, and reloading when configuration or rule files change."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ import pytest
 import pytest_asyncio
 from lsprotocol import types
 
-from tests.lsp.session import Session, git_init
+from tests.lsp.session import Session, git_init, run_python
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -119,6 +120,48 @@ async def test_workspace_rules_load_when_trusted_and_reload(session: Session) ->
     await session.wait_for(uri, lambda d: [x.message for x in d] == ["no print() here"])
     await configure(session, {})
     await session.wait_for(uri, lambda d: d == [])
+
+
+REFINING = """language: python
+rules:
+  - id: python.team.price-missing
+    kind: runtime
+    message: "No price for {{ key }}: add it to the price list"
+    severity: error
+    category: team
+    criticality: low
+    complexity: low
+    reliability: high
+    confidence: 0.9
+    requires: [python.key-error.subscript]
+    match:
+      error: [KeyError]
+      message: "'(?P<key>[a-z]+)'"
+"""
+
+
+async def test_a_workspace_rule_can_refine_a_built_in_one(session: Session) -> None:
+    rules = session.root / ".homeostasis" / "rules"
+    rules.mkdir(parents=True, exist_ok=True)
+    (rules / "refine.yaml").write_text(REFINING)
+    session.write("prices.py", "PRICES = {}\nprint(PRICES['pear'])\n")
+    traceback = run_python(session.root, "prices.py")
+    uri = session.open("prices.py")
+    await configure(session, {"trusted": True})
+    try:
+        for _ in range(100):  # until the trusted workspace's rules are loaded
+            await session.command("homeostasis.ingest", {"text": traceback, "source": "refine-run"})
+            found = await session.wait_for(uri, lambda d: any(x.source == "homeostasis" for x in d))
+            codes = {str(x.code) for x in found}
+            if "python.team.price-missing" in codes:
+                break
+            await asyncio.sleep(0.05)
+        # The refinement replaces the built-in rule it requires.
+        assert "python.team.price-missing" in codes and "python.key-error.subscript" not in codes
+    finally:
+        (rules / "refine.yaml").unlink()
+        await session.command("homeostasis.clearRuntime", "refine-run")
+        await configure(session, {})
 
 
 @pytest_asyncio.fixture(loop_scope="module")
