@@ -261,7 +261,7 @@ def _ignore_edit(
 
 def _inside_multiline_string(document: OpenDocument, line_index: int) -> bool:
     """A comment at the end of this line would land inside a string literal."""
-    tree = document.tree
+    tree = document.parsed()
     if tree is None:
         return False
     end = document.byte_offset(document.offset(Pos(line_index, len(document.line(line_index)))))

@@ -178,6 +178,18 @@ class OpenDocument:
 
     # Engine view -------------------------------------------------------------------
 
+    def parsed(self) -> tree_sitter.Tree | None:
+        """The tree of the current text, parsed again if it was dropped to save memory."""
+        if self.tree is None and self.language is not None and self.analyzed_version == self.version:
+            self.tree = self.language.parse(self.snapshot())
+        return self.tree
+
+    def release(self) -> None:
+        """Forget the tree and the snapshot (the largest parts); the next edit parses in full."""
+        self.tree = None
+        self.needs_full = True
+        self._snapshot = None
+
     def snapshot(self) -> Document:
         """The current text as an engine Document (built once per version)."""
         if self._snapshot is None or self._snapshot.version != self.version:

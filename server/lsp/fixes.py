@@ -64,10 +64,13 @@ class Fixes:
         if key in per_doc:
             return per_doc[key]
         view = self.server.ws.ready_view(document.path)
-        if view is None or document.tree is None or document.analyzed_version != document.version:
+        if view is None or document.analyzed_version != document.version:
+            return ()
+        tree = document.parsed()
+        if tree is None:
             return ()
         sources = self.server.sources(document.root, view.settings.max_file_bytes)
-        fixes, notes = fixes_for(view.engine, document.snapshot(), document.tree, finding, sources)
+        fixes, notes = fixes_for(view.engine, document.snapshot(), tree, finding, sources)
         for note in notes:
             log.info("%s: %s", finding.rule_id, note)
         per_doc[key] = fixes

@@ -38,6 +38,7 @@ STATEMENT_BUDGET = 3_000  # a dirty range grows to its enclosing statement up to
 MAX_DEFER = 0.05  # a steady stream of edits still gets diagnostics this often
 BURST_GAP = 0.01  # changes closer than this are a burst (a paste, a replace-all): coalesce them
 CROSS_CHECK_DELAY = 1.0
+MAX_TREES = 100
 
 
 class Analyzer:
@@ -63,6 +64,7 @@ class Analyzer:
         self._cross: dict[str, asyncio.TimerHandle] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._documents: dict[str, OpenDocument] = {}
+        self._recent: dict[str, None] = {}  # analysed documents, least recent first
 
     # Events ------------------------------------------------------------------------
 
@@ -104,6 +106,7 @@ class Analyzer:
 
     def closed(self, uri: str) -> None:
         self._documents.pop(uri, None)
+        self._recent.pop(uri, None)
         timer = self._timers.pop(uri, None)
         if timer is not None:
             timer.cancel()
@@ -198,6 +201,7 @@ class Analyzer:
             self.schedule(document, 0.0)
 
     def _finish(self, document: OpenDocument) -> None:
+        self._keep_tree(document)
         self._done(document)
         for waiter in self._waiters.pop(document.uri, []):
             if not waiter.done():
@@ -206,6 +210,18 @@ class Analyzer:
             self._cancel_cross(document.uri)
             loop = asyncio.get_running_loop()
             self._cross[document.uri] = loop.call_later(CROSS_CHECK_DELAY, self._cross_check, document.uri)
+
+    def _keep_tree(self, document: OpenDocument) -> None:
+        """Trees are most of an open document's memory: only the most recently analysed keep
+        theirs (a dropped one is parsed again, in full, at the next edit or fix request)."""
+        self._recent.pop(document.uri, None)
+        self._recent[document.uri] = None
+        while len(self._recent) > MAX_TREES:
+            uri = next(iter(self._recent))
+            del self._recent[uri]
+            old = self._documents.get(uri)
+            if old is not None and uri not in self._running and uri not in self._timers:
+                old.release()
 
     def _cross_check(self, uri: str) -> None:
         self._cross.pop(uri, None)

@@ -104,6 +104,27 @@ def _frame(message: dict[str, object]) -> bytes:
     return f"Content-Length: {len(body)}\r\n\r\n".encode() + body
 
 
+async def test_many_open_documents_keep_working_after_their_trees_are_dropped(session: Session) -> None:
+    # Past the server's tree budget (100) the least recently analysed drop their trees to save
+    # memory; the first ones opened still get fixes and follow edits.
+    uris = [session.open(f"many_{i}.py", f"def f{i}(x):\n    return x == None\n") for i in range(110)]
+    for uri in uris:
+        (found,) = await session.diagnostics(uri)
+        assert str(found.code) == NONE_EQ
+    first = uris[0]
+    (found,) = await session.diagnostics(first)
+    actions = await session.actions(first, found.range, diagnostics=[found])
+    quick = [a for a in actions if isinstance(a, types.CodeAction) and "identity test" in a.title]
+    assert quick, [a.title for a in actions]
+    session.apply((await session.resolved(quick[0])).edit)  # type: ignore[arg-type]
+    assert session.texts[first] == "def f0(x):\n    return x is None\n"
+    assert await session.diagnostics(first) == []
+    session.replace(uris[1], "x == None", "x == None or x == None")
+    assert len(await session.diagnostics(uris[1])) == 2
+    for uri in uris:
+        session.close(uri)
+
+
 async def test_client_that_disconnects(session: Session) -> None:
     """The editor dies mid-session: the server notices, stops its work and exits cleanly."""
     process = subprocess.Popen(SERVER, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
