@@ -68,6 +68,8 @@ class ConfigLanguage(Language):
         names, tails = self._pattern_regexes
         if names is not None and names.match(name):
             return True
+        if not tails or "/" not in path:  # a tail pattern needs folders to match
+            return False
         parts = path.split("/")
         return any(regex.match("/".join(parts[-depth:])) for depth, regex in tails)
 

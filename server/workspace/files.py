@@ -44,7 +44,9 @@ class Skipped:
     reason: str
 
 
-_Spec = tuple[Path, pathspec.GitIgnoreSpec]  # patterns and the folder they are relative to
+# Patterns and the folder (an absolute path string) they are relative to. Strings, not Paths:
+# this runs for every entry of every scanned tree, and pathlib's objects cost more than the walk.
+_Spec = tuple[str, pathspec.GitIgnoreSpec]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,28 +56,30 @@ class _IgnoreRules:
     specs: tuple[_Spec, ...]  # ignore files, deepest last
     excludes: _Spec | None = None  # the configured excludes, which outrank every ignore file
 
-    def with_dir(self, directory: Path) -> _IgnoreRules:
-        spec = _load_spec(directory / ".gitignore")
+    def with_dir(self, directory: str) -> _IgnoreRules:
+        spec = _load_spec(os.path.join(directory, ".gitignore"))
         return self if spec is None else _IgnoreRules((*self.specs, (directory, spec)), self.excludes)
 
-    def ignored(self, path: Path, is_dir: bool) -> bool:
+    def ignored(self, path: str, is_dir: bool) -> bool:
         # Git lets the deepest ignore file that has an opinion decide, and within one
         # file the last matching line (a negation included).
+        if not self.specs and self.excludes is None:
+            return False
         chain = self.specs if self.excludes is None else (*self.specs, self.excludes)
         for base, spec in reversed(chain):
-            try:
-                rel = path.relative_to(base).as_posix()
-            except ValueError:
+            if path == base or not path.startswith(base.rstrip(os.sep) + os.sep):
                 continue
+            rel = path[len(base.rstrip(os.sep)) + 1 :].replace(os.sep, "/")
             result = spec.check_file(rel + "/" if is_dir else rel)
             if result.include is not None:
                 return bool(result.include)
         return False
 
 
-def _load_spec(file: Path) -> pathspec.GitIgnoreSpec | None:
+def _load_spec(file: Path | str) -> pathspec.GitIgnoreSpec | None:
     try:
-        lines = file.read_text(encoding="utf-8", errors="replace").splitlines()
+        with open(file, encoding="utf-8", errors="replace") as handle:
+            lines = handle.read().splitlines()
     except OSError:
         return None
     return _spec(lines)
@@ -118,24 +122,25 @@ def _root_rules(
         if git_root is not None:
             info = _load_spec(git_root / ".git" / "info" / "exclude")
             if info is not None:
-                specs.append((git_root, info))
+                specs.append((str(git_root), info))
             # A scan of a subfolder still obeys the ignore files above it, up to the repo.
             inside = root.relative_to(git_root)
             for folder in reversed(inside.parents):
                 spec = _load_spec(git_root / folder / ".gitignore")
                 if spec is not None:
-                    specs.append((git_root / folder, spec))
+                    specs.append((os.path.normpath(git_root / folder), spec))
             # A folder the user names is scanned even if git ignores it (or a parent).
             above = _IgnoreRules(tuple(specs))
-            if any(above.ignored(git_root / f, True) for f in (inside, *inside.parents) if f != Path(".")):
+            folders = (inside, *inside.parents)
+            if any(above.ignored(str(git_root / f), True) for f in folders if f != Path(".")):
                 specs = []
     user = _spec(list(exclude))
-    rules = _IgnoreRules(tuple(specs), None if user is None else (exclude_base, user))
-    return rules.with_dir(root) if respect_gitignore else rules
+    rules = _IgnoreRules(tuple(specs), None if user is None else (str(exclude_base), user))
+    return rules.with_dir(str(root)) if respect_gitignore else rules
 
 
-def _is_venv(directory: Path) -> bool:
-    return (directory / "pyvenv.cfg").is_file()
+def _is_venv(directory: str) -> bool:
+    return os.path.isfile(os.path.join(directory, "pyvenv.cfg"))
 
 
 def _matches(name: str, extensions: frozenset[str]) -> bool:
@@ -163,10 +168,10 @@ def walk(
     """
     wanted = frozenset(e if e.startswith(".") else "." + e for e in extensions)
     chosen: Callable[[str], bool] = accept or (lambda name: _matches(name, wanted))
-    seen: set[Path] = set()
+    seen: set[str] = set()
     for root in sorted(dict.fromkeys(roots)):
         if root.is_file():
-            key = Path(os.path.abspath(root))
+            key = os.path.abspath(root)
             if key not in seen:
                 seen.add(key)
                 yield root
@@ -178,35 +183,39 @@ def walk(
         absolute = Path(os.path.abspath(root))
         base = Path(os.path.abspath(exclude_root)) if exclude_root is not None else absolute
         rules = _root_rules(absolute, exclude, base, respect_gitignore)
-        for path in _walk_dir(root, absolute, rules, chosen, respect_gitignore):
-            key = Path(os.path.abspath(path))
+        for path in _walk_dir(str(root), str(absolute), rules, chosen, respect_gitignore):
+            key = os.path.abspath(path)
             if key not in seen:
                 seen.add(key)
-                yield path
+                yield Path(path)
 
 
 def _walk_dir(
-    directory: Path, absolute: Path, rules: _IgnoreRules, accept: Callable[[str], bool], nested_ignores: bool
-) -> Iterator[Path]:
+    directory: str, absolute: str, rules: _IgnoreRules, accept: Callable[[str], bool], nested_ignores: bool
+) -> Iterator[str]:
     try:
         with os.scandir(directory) as scan:
             entries = sorted(scan, key=lambda e: e.name)
     except OSError:
         return  # an unreadable folder is skipped, not fatal
     for entry in entries:
+        name = entry.name
         try:
             is_dir = entry.is_dir(follow_symlinks=False)
             is_file = not is_dir and entry.is_file()
         except OSError:
             continue
-        target = absolute / entry.name
+        # Names are checked before any path is built: most entries of a tree are not sources.
         if is_dir:
-            if entry.name in ALWAYS_SKIPPED_DIRS or _is_venv(target) or rules.ignored(target, True):
+            if name in ALWAYS_SKIPPED_DIRS:
+                continue
+            target = os.path.join(absolute, name)
+            if _is_venv(target) or rules.ignored(target, True):
                 continue
             inner = rules.with_dir(target) if nested_ignores else rules
-            yield from _walk_dir(directory / entry.name, target, inner, accept, nested_ignores)
-        elif is_file and accept(entry.name) and not rules.ignored(target, False):
-            yield directory / entry.name
+            yield from _walk_dir(os.path.join(directory, name), target, inner, accept, nested_ignores)
+        elif is_file and accept(name) and not rules.ignored(os.path.join(absolute, name), False):
+            yield os.path.join(directory, name)
 
 
 def decode_source(data: bytes) -> tuple[str, bool]:

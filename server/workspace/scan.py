@@ -65,10 +65,12 @@ def _project(settings: Settings, rule_dirs: tuple[str, ...]) -> Project:
 
 
 def relative(path: str, root: str) -> str:
-    try:
-        return Path(path).absolute().relative_to(root).as_posix()
-    except ValueError:
-        return Path(path).as_posix()
+    # String arithmetic, not pathlib: this runs for every file of a scan.
+    full = os.path.abspath(path)
+    base = os.path.abspath(root).rstrip(os.sep) + os.sep
+    if full.startswith(base):
+        return full[len(base) :].replace(os.sep, "/")
+    return Path(path).as_posix()
 
 
 def digest(text: str) -> str:
