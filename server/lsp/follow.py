@@ -73,15 +73,7 @@ class Follower:
         current = (
             Document(entries[0].finding.path, loaded.text, "") if isinstance(loaded, SourceFile) else None
         )
-        changed = False
-        for entry in entries:
-            checked = relocate(entry, current) if current is not None else replace(entry, stale=True)
-            if checked != entry:
-                self.server.runtime.update(checked)
-                changed = True
-        if changed:
-            self.server.fixes.forget(uri)
-            self.server.publish_runtime({uri})
+        self._check(uri, current)
 
     def _schedule(self, uri: str, delay: float) -> None:
         timer = self._timers.pop(uri, None)
@@ -94,10 +86,13 @@ class Follower:
         document = self.server.documents.get(uri)
         if document is None:
             return
-        snapshot = document.snapshot()
+        self._check(uri, document.snapshot())
+
+    def _check(self, uri: str, current: Document | None) -> None:
+        """Check the file's runtime errors against its ``current`` text (None: it is gone)."""
         changed = False
         for entry in self.server.runtime.for_uri(uri):
-            checked = relocate(entry, snapshot)
+            checked = relocate(entry, current) if current is not None else replace(entry, stale=True)
             if checked != entry:
                 self.server.runtime.update(checked)
                 changed = True

@@ -71,6 +71,36 @@ class App:
     def read(self, name: str) -> str:
         return (self.root / name).read_text(encoding="utf-8")
 
+    def fix_once(self, output: str, changed: str) -> tuple[str, str]:
+        """``changed`` before and after ``homeostasis fix --unsafe`` reads ``output``; a second
+        run must change nothing (fixes are idempotent)."""
+        before = self.read(changed)
+        fixed = self.cli("fix", "--unsafe", "-", stdin=output)
+        assert fixed.code == 0, f"fix failed:\n{fixed.out}\n{fixed.err}"
+        after = self.read(changed)
+        again = self.cli("fix", "--unsafe", "-", stdin=output)
+        assert again.code in (0, 1)
+        assert self.read(changed) == after, "the fix is not idempotent"
+        return before, after
+
+    def fix_located(
+        self, output: str, rule: str, where: tuple[str, int, int, int, int], changed: str, expected: str
+    ) -> str:
+        """``rule`` explains ``output`` at ``where``; its fix puts ``expected`` in ``changed``.
+        Returns the fixed text."""
+        finding = finding_of(self.explain(output), rule)
+        assert span(finding) == where, finding["message"]
+        before, after = self.fix_once(output, changed)
+        assert after != before and expected in after, after
+        return after
+
+    def runs_clean(self, *args: str, prints: str, fixed: str, quiet: bool = True) -> None:
+        """``python <args>`` succeeds and prints ``prints``; with ``quiet``, nothing on stderr."""
+        done = self.run(*args)
+        assert done.returncode == 0, f"still failing after the fix:\n{done.stderr}\n--- fixed:\n{fixed}"
+        assert done.stderr == "" if quiet else "Traceback" not in done.stderr, done.stderr
+        assert prints in done.stdout, done.stdout
+
 
 def copy_app(name: str, destination: Path) -> App:
     """Copies ``tests/frameworks/apps/<name>`` to ``destination/<name>`` and marks it as the workspace root."""

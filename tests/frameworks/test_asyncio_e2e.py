@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.frameworks.conftest import App, finding_of, span
+from tests.frameworks.conftest import App
 
 
 @pytest.mark.parametrize(
@@ -55,20 +55,6 @@ def test_asyncio_problem_is_fixed(
     assert printed in first.stderr, f"{script} should report the problem:\n{first.stdout}\n{first.stderr}"
     assert output not in first.stdout
 
-    finding = finding_of(app.explain(first.stderr), rule)
-    assert span(finding) == where, finding["message"]
-
-    before = app.read(script)
-    fixed = app.cli("fix", "--unsafe", "-", stdin=first.stderr)
-    assert fixed.code == 0, f"fix failed:\n{fixed.out}\n{fixed.err}"
-    after = app.read(script)
-    assert after != before and expected in after, after
-    again = app.cli("fix", "--unsafe", "-", stdin=first.stderr)
-    assert again.code in (0, 1)
-    assert app.read(script) == after, "the fix is not idempotent"
-
+    after = app.fix_located(first.stderr, rule, where, script, expected)
     # With RuntimeWarnings as errors, a coroutine that is still never awaited would be reported.
-    second = app.run("-W", "error::RuntimeWarning", script)
-    assert second.returncode == 0, f"still failing after the fix:\n{second.stderr}\n--- {script}:\n{after}"
-    assert second.stderr == "", second.stderr
-    assert output in second.stdout, second.stdout
+    app.runs_clean("-W", "error::RuntimeWarning", script, prints=output, fixed=after)

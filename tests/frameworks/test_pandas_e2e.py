@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.frameworks.conftest import App, finding_of, span
+from tests.frameworks.conftest import App
 
 
 @pytest.mark.parametrize(
@@ -47,19 +47,5 @@ def test_pandas_problem_is_fixed(
     assert printed in first.stderr, f"{script} should report the problem:\n{first.stdout}\n{first.stderr}"
     assert output not in first.stdout
 
-    finding = finding_of(app.explain(first.stderr), rule)
-    assert span(finding) == where, finding["message"]
-
-    before = app.read(script)
-    fixed = app.cli("fix", "--unsafe", "-", stdin=first.stderr)
-    assert fixed.code == 0, f"fix failed:\n{fixed.out}\n{fixed.err}"
-    after = app.read(script)
-    assert after != before and expected in after, after
-    again = app.cli("fix", "--unsafe", "-", stdin=first.stderr)
-    assert again.code in (0, 1)
-    assert app.read(script) == after, "the fix is not idempotent"
-
-    second = app.run(script)
-    assert second.returncode == 0, f"still failing after the fix:\n{second.stderr}\n--- {script}:\n{after}"
-    assert second.stderr == "", second.stderr
-    assert output in second.stdout, second.stdout
+    after = app.fix_located(first.stderr, rule, where, script, expected)
+    app.runs_clean(script, prints=output, fixed=after)

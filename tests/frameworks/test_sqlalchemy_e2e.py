@@ -48,22 +48,8 @@ def test_sqlalchemy_failure_is_fixed(
     assert error in first.stderr, first.stderr
     assert (app.root / "app.db").exists(), "the script should use a SQLite file in the temporary folder"
 
-    finding = finding_of(app.explain(first.stderr), rule)
-    assert span(finding) == where, finding["message"]
-
-    before = app.read(script)
-    fixed = app.cli("fix", "--unsafe", "-", stdin=first.stderr)
-    assert fixed.code == 0, f"fix failed:\n{fixed.out}\n{fixed.err}"
-    after = app.read(script)
-    assert after != before and expected in after, after
-    again = app.cli("fix", "--unsafe", "-", stdin=first.stderr)
-    assert again.code in (0, 1)
-    assert app.read(script) == after, "the fix is not idempotent"
-
-    second = app.run(script)
-    assert second.returncode == 0, f"still failing after the fix:\n{second.stderr}\n--- {script}:\n{after}"
-    assert "Traceback" not in second.stderr, second.stderr
-    assert output in second.stdout, second.stdout
+    after = app.fix_located(first.stderr, rule, where, script, expected)
+    app.runs_clean(script, prints=output, fixed=after, quiet=False)
 
 
 def test_detached_instance_is_located(app_copy: Callable[[str], App]) -> None:
