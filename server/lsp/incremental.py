@@ -36,7 +36,10 @@ log = logging.getLogger("homeostasis.lsp")
 CHUNK_BYTES = 8_000  # one query step between yields: a few ms with the built-in rules
 STATEMENT_BUDGET = 3_000  # a dirty range grows to its enclosing statement up to this size
 MAX_DEFER = 0.05  # a steady stream of edits still gets diagnostics this often
-BURST_GAP = 0.01  # changes closer than this are a burst (a paste, a replace-all): coalesce them
+# Changes closer than this are a burst (a paste, a replace-all, a macro), sent back to back by the
+# editor: coalesce them. Typing is slower than this even at full speed, and each keystroke is checked
+# at once.
+BURST_GAP = 0.003
 CROSS_CHECK_DELAY = 1.0
 MAX_TREES = 100
 
