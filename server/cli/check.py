@@ -85,6 +85,7 @@ def run_check(args: argparse.Namespace) -> int:
         tool_version=__version__,
         documents=documents,
         files_scanned=result.scanned,
+        pretty=not args.output and sys.stdout.isatty(),
     )
     if args.output:
         args.output.write_text(report, encoding="utf-8")

@@ -6,6 +6,7 @@ gives byte-equal output, and a format module is imported only when chosen.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -38,12 +39,14 @@ def render(
     tool_version: str,
     documents: Mapping[str, Document] | None = None,
     files_scanned: int | None = None,
+    pretty: bool = True,
 ) -> str:
     """``findings`` in ``format`` (one of :data:`FORMATS`).
 
     ``documents`` (finding path -> Document) lets SARIF count columns in UTF-16
     and fingerprint the matched text; ``files_scanned`` makes the text summary
-    count scanned files rather than files with findings.
+    count scanned files rather than files with findings. ``pretty`` indents JSON and SARIF
+    (for a person); compact output is written several times faster (for a pipe or a file).
     """
     ordered = sorted_findings(findings)
     docs = documents or {}
@@ -54,18 +57,30 @@ def render(
     if format == "json":
         from homeostasis.cli.output import json_format
 
-        return json_format.render_json(ordered, root=root, tool_version=tool_version)
+        return json_format.render_json(ordered, root=root, tool_version=tool_version, pretty=pretty)
     if format == "sarif":
         from homeostasis.cli.output import sarif
 
         return sarif.render_sarif(
-            ordered, root=root, rules_meta=rules_meta, tool_version=tool_version, documents=docs
+            ordered,
+            root=root,
+            rules_meta=rules_meta,
+            tool_version=tool_version,
+            documents=docs,
+            pretty=pretty,
         )
     if format == "github":
         from homeostasis.cli.output import github
 
         return github.render_github(ordered, root=root)
     raise ValueError(f"unknown output format {format!r}; expected one of {', '.join(FORMATS)}")
+
+
+def dump_json(data: object, pretty: bool) -> str:
+    # Python's JSON encoder is C only without indentation: indenting 12,000 findings costs a second.
+    if pretty:
+        return json.dumps(data, indent=2) + "\n"
+    return json.dumps(data, separators=(",", ":")) + "\n"
 
 
 def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
@@ -75,7 +90,16 @@ def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
 def display_path(path: str, root: Path) -> str:
     """``path`` relative to ``root`` in POSIX form when it lies inside, else unchanged."""
     if not os.path.isabs(path):
-        return PurePosixPath(path.replace("\\", "/")).as_posix()
+        # Most paths are already workspace-relative POSIX paths: skip pathlib for those.
+        plain = path.replace("\\", "/")
+        if (
+            "//" not in plain
+            and "/./" not in plain
+            and not plain.startswith("./")
+            and not plain.endswith(("/", "/."))
+        ):
+            return plain
+        return PurePosixPath(plain).as_posix()
     try:
         return Path(os.path.normpath(path)).relative_to(os.path.abspath(root)).as_posix()
     except ValueError:

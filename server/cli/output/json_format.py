@@ -32,12 +32,11 @@ new fields may be added)::
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from homeostasis.cli.output import display_path
+from homeostasis.cli.output import display_path, dump_json
 from homeostasis.model import Finding, Fix, Severity, Span
 
 SCHEMA = "homeostasis-findings/1"
@@ -93,7 +92,7 @@ def finding_json(finding: Finding, root: Path) -> dict[str, Any]:
     }
 
 
-def render_json(findings: Sequence[Finding], *, root: Path, tool_version: str) -> str:
+def render_json(findings: Sequence[Finding], *, root: Path, tool_version: str, pretty: bool = True) -> str:
     def count(severity: Severity) -> int:
         return sum(1 for f in findings if f.severity is severity)
 
@@ -111,4 +110,4 @@ def render_json(findings: Sequence[Finding], *, root: Path, tool_version: str) -
         },
     }
     # ASCII escapes keep the output writable whatever the terminal encoding.
-    return json.dumps(document, indent=2) + "\n"
+    return dump_json(document, pretty)

@@ -8,14 +8,13 @@ from the matched text rather than the line, so baselines survive code moving.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from homeostasis.cli.output import RuleMeta, display_path, utf16_column
+from homeostasis.cli.output import RuleMeta, display_path, dump_json, utf16_column
 from homeostasis.model import Applicability, Document, Finding, Fix, Severity, Span
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -174,8 +173,9 @@ def render_sarif(
     rules_meta: Mapping[str, RuleMeta],
     tool_version: str,
     documents: Mapping[str, Document],
+    pretty: bool = True,
 ) -> str:
     sarif = build_sarif(
         findings, root=root, rules_meta=rules_meta, tool_version=tool_version, documents=documents
     )
-    return json.dumps(sarif, indent=2) + "\n"
+    return dump_json(sarif, pretty)
