@@ -74,8 +74,8 @@ def load_rules(
 ) -> LoadResult:
     """Load rule files (the built-in ones by default). Bad rules are reported and left out.
 
-    Queries of ``shipped`` files are not compiled here: CI validates them, and compiling
-    every query of the rule base is most of a cold start. ``known`` are ids loaded
+    ``shipped`` files are neither schema-checked nor their queries compiled here: CI validates
+    them (``rules validate``), and both checks are most of a cold start. ``known`` are ids loaded
     elsewhere (the built-ins, for a workspace's own rules) that ``requires`` may name.
     """
     rules: list[Rule] = []
@@ -85,8 +85,10 @@ def load_rules(
     catalog, catalog_problems = load_catalog(p for p in all_paths if is_catalog_file(p))
     problems.extend(catalog_problems)
     for path in (p for p in all_paths if not is_catalog_file(p)):
-        checker = None if shipped is not None and shipped(path) else check_query
-        file_rules, file_problems = load_file(path, check_query=checker)
+        trusted = shipped is not None and shipped(path)
+        file_rules, file_problems = load_file(
+            path, check_query=None if trusted else check_query, shipped=trusted
+        )
         problems.extend(file_problems)
         for rule in file_rules:
             if rule.id in seen:
@@ -112,18 +114,22 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
-def load_file(path: Path, *, check_query: QueryChecker | None = None) -> tuple[list[Rule], list[Problem]]:
+def load_file(
+    path: Path, *, check_query: QueryChecker | None = None, shipped: bool = False
+) -> tuple[list[Rule], list[Problem]]:
     name = str(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return [], [Problem(name, None, None, "file", f"cannot read: {exc}")]
-    return parse_rules_text(text, name, check_query=check_query)
+    return parse_rules_text(text, name, check_query=check_query, shipped=shipped)
 
 
 def parse_rules_text(
-    text: str, name: str, *, check_query: QueryChecker | None = None
+    text: str, name: str, *, check_query: QueryChecker | None = None, shipped: bool = False
 ) -> tuple[list[Rule], list[Problem]]:
+    """Rules of one file and the problems found in it. ``shipped`` files (the package's own,
+    validated in CI by ``rules validate``) skip the schema check, most of a cold load."""
     try:
         located = load_located(text)
     except yaml.YAMLError as exc:
@@ -131,12 +137,13 @@ def parse_rules_text(
         line = mark.line + 1 if mark is not None else None
         return [], [Problem(name, line, None, "yaml", str(getattr(exc, "problem", exc)))]
     data = located.data
-    problems = _schema_problems(located, name)
+    errors = [] if shipped else list(_validator().iter_errors(data))
+    problems = _schema_problems(errors, located, name)
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
         return [], problems or [
             Problem(name, 1, None, "rules", "expected a mapping with 'language' and 'rules'")
         ]
-    bad_indices = {p[0] for p in _bad_rule_indices(located)}
+    bad_indices = _bad_rule_indices(errors)
     language = str(data.get("language", ""))
     rules: list[Rule] = []
     for index, raw in enumerate(data["rules"]):
@@ -150,9 +157,9 @@ def parse_rules_text(
     return rules, problems
 
 
-def _schema_problems(located: Located, name: str) -> list[Problem]:
+def _schema_problems(errors: Sequence[Any], located: Located, name: str) -> list[Problem]:
     problems = []
-    for error in _validator().iter_errors(located.data):
+    for error in errors:
         path = list(error.absolute_path)
         rule_id = _rule_id_at(located.data, path)
         field = (
@@ -173,12 +180,12 @@ def _short_schema_message(error: Any) -> str:
     return str(error.message)
 
 
-def _bad_rule_indices(located: Located) -> set[tuple[int]]:
-    bad: set[tuple[int]] = set()
-    for error in _validator().iter_errors(located.data):
+def _bad_rule_indices(errors: Sequence[Any]) -> set[int]:
+    bad: set[int] = set()
+    for error in errors:
         path = list(error.absolute_path)
         if len(path) >= 2 and path[0] == "rules" and isinstance(path[1], int):
-            bad.add((path[1],))
+            bad.add(path[1])
     return bad
 
 
