@@ -362,3 +362,27 @@ def test_a_refinement_whose_framework_is_absent_does_not_replace_the_rule_it_ref
     )
     (root / "err.txt").write_text(run.stderr)
     assert rules() == ["python.acme.missing-key"]  # acme imported: the refinement replaces it
+
+
+def test_a_manifest_in_a_subfolder_covers_that_folder_only(tmp_path: Path) -> None:
+    # A monorepo: the backend declares the framework, the scripts folder does not.
+    root = _project(tmp_path, "charge()\n")
+    (root / "backend").mkdir()
+    (root / "backend" / "requirements.txt").write_text("acme-sdk==2\n")
+    (root / "backend" / "api.py").write_text("charge()\n")
+    (root / "scripts").mkdir()
+    (root / "scripts" / "tool.py").write_text("charge()\n")
+    assert _check(root) == ["backend/api.py:python.acme.unchecked-charge"]
+
+
+def test_manifest_search_skips_hidden_folders_virtualenvs_and_dependencies(tmp_path: Path) -> None:
+    from homeostasis.workspace.manifests import manifest_paths
+
+    for folder in (".git", "node_modules/pkg", "venv", "a/b/c"):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "package.json").write_text("{}")
+    (tmp_path / "venv" / "pyvenv.cfg").write_text("home = /usr\n")
+    (tmp_path / "a" / "b" / "package.json").write_text("{}")
+    (tmp_path / "package.json").write_text("{}")
+    found = sorted(p.relative_to(tmp_path).as_posix() for p in manifest_paths(tmp_path))
+    assert found == ["a/b/package.json", "package.json"]  # a/b/c is deeper than two levels

@@ -18,11 +18,14 @@ class Presence:
 @dataclass(frozen=True)
 class FrameworkScope:
     catalog: FrameworkCatalog
-    declared: Mapping[str, str] = field(default_factory=dict)  # framework -> where it is declared
+    declared: Mapping[str, tuple[Declared, ...]] = field(default_factory=dict)  # framework -> declarations
 
     @staticmethod
     def of(catalog: FrameworkCatalog, settings: Settings) -> FrameworkScope:
-        return FrameworkScope(catalog, {d.framework: d.where for d in settings.frameworks})
+        declared: dict[str, list[Declared]] = {}
+        for item in settings.frameworks:
+            declared.setdefault(item.framework, []).append(item)
+        return FrameworkScope(catalog, {name: tuple(items) for name, items in declared.items()})
 
     def ancestors(self, language: Language, error_type: str) -> tuple[str, ...]:
         return self.catalog.ancestors(language.id, error_type, language.exception_ancestors)
@@ -94,8 +97,9 @@ class DocumentFrameworks:
             if any(self._imports(module) for module in modules):
                 return Presence(True, f"{title} is imported in {path}")
         for name, title in zip(names, titles, strict=True):
-            if name in self._scope.declared:
-                return Presence(True, f"{title} is declared in {self._scope.declared[name]}")
+            for item in self._scope.declared.get(name, ()):
+                if item.covers(path):
+                    return Presence(True, f"{title} is declared in {item.where}")
         shown = " or ".join(titles)
         return Presence(False, f"{shown} is neither imported in {path} nor declared by the project")
 

@@ -18,6 +18,7 @@ from homeostasis.engine.manifests import PARSERS, parser_for
 from homeostasis.lsp.folders import path_to_uri, uri_to_path
 from homeostasis.lsp.ingest import ingest, read_error_file
 from homeostasis.model import Origin
+from homeostasis.workspace.manifests import MANIFEST_DEPTH, manifest_paths
 from lsprotocol import types
 
 if TYPE_CHECKING:
@@ -79,7 +80,7 @@ class Watcher:
         relative = self.server.features.relative_patterns
         for folder in self.server.ws.folders.values():
             options = self.server.ws.options(folder)
-            manifests = [glob for glob, _ in PARSERS if glob != "pyproject.toml"]
+            manifests = [f"**/{glob}" for glob, _ in PARSERS if glob != "pyproject.toml"]
             globs = [*options.error_globs, "**/pyproject.toml", *manifests, ".homeostasis/rules/**"]
             globs.extend(f"{rule}/**" for rule in options.rules)
             # Source files: workspace diagnostics, and runtime errors of files that are not open
@@ -174,8 +175,11 @@ class Watcher:
             uri = path_to_uri(path)
             if self.server.runtime.for_uri(uri) and self.server.documents.get(uri) is None:
                 self.server.follow.disk_changed(uri, path, event.type == types.FileChangeType.Deleted)
-            # A manifest at a folder's root says which frameworks the folder uses.
-            if path.name in _CONFIG_NAMES or (path.parent == folder.root and parser_for(path.name)):
+            # A manifest (at a folder's root or a few levels down) says which frameworks are used.
+            manifest = (
+                parser_for(path.name) is not None and rel is not None and rel.count("/") <= MANIFEST_DEPTH
+            )
+            if path.name in _CONFIG_NAMES or manifest:
                 config = True
             elif path.suffix in _RULE_SUFFIXES and self._is_rule_file(path):
                 rules = True
@@ -239,7 +243,7 @@ def _stamps(plan: list[tuple[Path, tuple[str, ...], list[Path], list[Path]]]) ->
                 if spec.match_file(path.relative_to(root).as_posix()):
                     stamps[path] = _stamp(path)
         rule_files = [p for d in rule_dirs for p in _files(d) if p.suffix in _RULE_SUFFIXES]
-        manifests = [p for p in _files(root, recursive=False) if parser_for(p.name)]
+        manifests = manifest_paths(root)
         for path in (root / "pyproject.toml", *manifests, *rule_files):
             if path.is_file():
                 stamps[path] = _stamp(path)
@@ -263,11 +267,11 @@ def _glob_base(root: Path, glob: str) -> Path:
     return root.joinpath(*parts) if parts else root
 
 
-def _files(base: Path, recursive: bool = True) -> list[Path]:
+def _files(base: Path) -> list[Path]:
     if not base.is_dir():
         return []
     try:
-        return [p for p in (base.rglob("*") if recursive else base.iterdir()) if p.is_file()]
+        return [p for p in base.rglob("*") if p.is_file()]
     except OSError:
         return []
 

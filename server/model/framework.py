@@ -33,7 +33,11 @@ class Declared:
     """A framework a project declares: in a manifest, or forced in the configuration."""
 
     framework: str
-    where: str  # "requirements.txt", "package.json", "[tool.homeostasis] frameworks"...
+    where: str  # "requirements.txt", "backend/package.json", "[tool.homeostasis] frameworks"...
+    folder: str = ""  # the workspace folder it covers (POSIX, relative); "" covers every file
+
+    def covers(self, path: str) -> bool:
+        return not self.folder or path == self.folder or path.startswith(self.folder + "/")
 
 
 def normalize_package(name: str) -> str:
@@ -119,17 +123,20 @@ class FrameworkCatalog:
         return None
 
     def declared_by(self, entries: Iterable[tuple[str, str]]) -> tuple[Declared, ...]:
-        """The frameworks that manifest ``entries`` (package, manifest file) declare."""
-        found: dict[str, Declared] = {}
+        """The frameworks that manifest ``entries`` (package, manifest path relative to the
+        workspace) declare; a manifest in a subfolder covers that folder (a monorepo's parts)."""
+        found: dict[tuple[str, str], Declared] = {}
         entries = list(entries)
         for fw in self.frameworks:
-            if fw.name in found or not fw.packages:
+            if not fw.packages:
                 continue
             for package, where in entries:
+                folder = where.replace("\\", "/").rpartition("/")[0]
+                if (fw.name, folder) in found:
+                    continue
                 if any(package_matches(package, wanted) for wanted in fw.packages):
-                    found[fw.name] = Declared(fw.name, where)
-                    break
-        return tuple(found[name] for name in sorted(found))
+                    found[(fw.name, folder)] = Declared(fw.name, where, folder)
+        return tuple(found[key] for key in sorted(found))
 
 
 def declared_map(declared: Iterable[Declared]) -> Mapping[str, str]:
