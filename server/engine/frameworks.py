@@ -33,9 +33,6 @@ class FrameworkScope:
     def in_document(self, document: Document, language: Language) -> DocumentFrameworks:
         return DocumentFrameworks(self, document, language)
 
-    def presence(self, rule: Rule, document: Document, language: Language) -> Presence | None:
-        return self.in_document(document, language).presence(rule)
-
     def in_stack(self, rule: Rule, files: Sequence[str]) -> Presence | None:
         """Whether the failing stack runs through one of the rule's frameworks' installed code
         (``site-packages/django/...``, ``node_modules/express/...``)."""

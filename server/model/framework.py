@@ -7,7 +7,7 @@ uses them to scope rules and to extend a language's exception hierarchy.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from homeostasis.model.hierarchy import lineage
@@ -61,16 +61,17 @@ def package_matches(declared: str, wanted: str) -> bool:
 class FrameworkCatalog:
     frameworks: tuple[Framework, ...] = ()
     _parents: dict[str, dict[str, str]] = field(default_factory=dict, init=False, repr=False, compare=False)
+    # (language, top-level module) -> that framework's own hierarchy, the first framework winning
+    _owners: dict[tuple[str, str], dict[str, str]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         for fw in self.frameworks:
             self._parents.setdefault(fw.language, {}).update(dict(fw.exceptions))
-
-    def __iter__(self) -> Iterable[Framework]:
-        return iter(self.frameworks)
-
-    def __len__(self) -> int:
-        return len(self.frameworks)
+            if fw.exceptions:
+                for module in fw.modules:
+                    self._owners.setdefault((fw.language, module.split(".", 1)[0]), dict(fw.exceptions))
 
     def get(self, name: str, language: str) -> Framework | None:
         """The framework named ``name`` for ``language``, else one of that name for any language
@@ -113,14 +114,7 @@ class FrameworkCatalog:
         top = error_type.split(".", 1)[0]
         if top == error_type:
             return None
-        for fw in self.frameworks:
-            if (
-                fw.language == language
-                and fw.exceptions
-                and any(top == m.split(".", 1)[0] for m in fw.modules)
-            ):
-                return dict(fw.exceptions)
-        return None
+        return self._owners.get((language, top))
 
     def declared_by(self, entries: Iterable[tuple[str, str]]) -> tuple[Declared, ...]:
         """The frameworks that manifest ``entries`` (package, manifest path relative to the
@@ -137,7 +131,3 @@ class FrameworkCatalog:
                 if any(package_matches(package, wanted) for wanted in fw.packages):
                     found[(fw.name, folder)] = Declared(fw.name, where, folder)
         return tuple(found[key] for key in sorted(found))
-
-
-def declared_map(declared: Iterable[Declared]) -> Mapping[str, str]:
-    return {d.framework: d.where for d in declared}
