@@ -43,8 +43,19 @@ def rules_fingerprint(files: Sequence[Path]) -> str | None:
 
 
 def load_cached(paths: Sequence[Path], load: Callable[[list[Path]], LoadResult]) -> LoadResult:
+    return load_keyed(paths, load)[0]
+
+
+def load_keyed(
+    paths: Sequence[Path], load: Callable[[list[Path]], LoadResult]
+) -> tuple[LoadResult, str | None]:
+    """The rules of ``paths`` and their fingerprint (None when a file cannot be read)."""
     files = expand_paths(paths)
     key = rules_fingerprint(files)
+    return _load_cached(files, key, load), key
+
+
+def _load_cached(files: list[Path], key: str | None, load: Callable[[list[Path]], LoadResult]) -> LoadResult:
     if key is None or os.environ.get("HOMEOSTASIS_NO_CACHE"):
         return load(files)
     target = cache_dir() / f"rules-{key}.pickle"

@@ -11,7 +11,7 @@ from homeostasis.engine import Engine
 from homeostasis.engine.frameworks import with_declared
 from homeostasis.model import Settings
 from homeostasis.plugins.registry import Registry, load_registry
-from homeostasis.ruleset.cache import load_cached
+from homeostasis.ruleset.cache import load_keyed
 from homeostasis.ruleset.loader import Problem, builtin_rule_paths, builtin_rules_root, load_rules
 from homeostasis.ruleset.templates import load_templates
 from homeostasis.workspace.manifests import declared_frameworks
@@ -22,6 +22,7 @@ class Project:
     engine: Engine
     registry: Registry
     rule_problems: tuple[Problem, ...]
+    rules_key: str | None = None  # changes whenever a rule file (built-in, plugin or user) does
 
 
 _PREDICATE = re.compile(rb"\(#[^()]*\)")
@@ -70,7 +71,7 @@ def build_project(
     def shipped(path: Path) -> bool:
         return path.resolve().is_relative_to(builtin)
 
-    result = load_cached(
+    result, key = load_keyed(
         paths,
         lambda files: load_rules(files, check_query=checker, shipped=shipped),  # type: ignore[arg-type]
     )
@@ -79,4 +80,4 @@ def build_project(
     if root is not None:
         settings = with_declared(settings, declared_frameworks([root], result.rules.frameworks))
     engine = Engine(registry, result.rules, settings, templates)
-    return Project(engine, registry, result.problems)
+    return Project(engine, registry, result.problems, key)

@@ -19,8 +19,6 @@ from pathlib import Path
 
 from homeostasis import __version__
 from homeostasis.model import Document, Finding, Settings
-from homeostasis.ruleset.cache import rules_fingerprint
-from homeostasis.ruleset.loader import builtin_rule_paths, expand_paths
 from homeostasis.workspace.files import SourceFile, read_source
 from homeostasis.workspace.project import Project, build_project
 
@@ -160,8 +158,9 @@ class ScanCache:
             pass  # a read-only checkout still scans, just without a cache
 
 
-def fingerprint(settings: Settings, rule_dirs: Sequence[str], with_fixes: bool) -> str:
-    rules = rules_fingerprint(expand_paths([*builtin_rule_paths(), *(Path(d) for d in rule_dirs)]))
+def fingerprint(settings: Settings, rule_dirs: tuple[str, ...], with_fixes: bool) -> str:
+    # The project's rule fingerprint (computed when its rules were loaded) covers the plugins' too.
+    rules = _project(settings, rule_dirs).rules_key
     text = f"{__version__}|{rules}|{settings!r}|{with_fixes}"
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
