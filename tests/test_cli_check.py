@@ -157,3 +157,37 @@ def test_suppression_is_strict(tmp_path: Path) -> None:
     assert (4, "homeostasis.suppression.blanket") in found
     assert (6, "python.comparison.none-equality") in found
     assert (6, "homeostasis.suppression.unknown-rule") in found
+
+
+def test_workers_report_exactly_what_one_process_does(tmp_path: Path) -> None:
+    # Enough files (of very different sizes) for two forked workers; the report must not
+    # depend on how the files were shared out.
+    root = tmp_path
+    (root / "pyproject.toml").write_text("[tool.homeostasis]\n")
+    for i in range(180):
+        folder = root / f"pkg{i % 7}"
+        folder.mkdir(exist_ok=True)
+        (folder / f"m{i}.py").write_text(RISKY * (1 + i % 13))
+    (root / "bad.py").write_bytes(b"x = '\xff'\n")
+    single = homeostasis("check", "--no-cache", "--jobs", "1", "--format", "json", ".", cwd=root)
+    forked = homeostasis("check", "--no-cache", "--jobs", "2", "--format", "json", ".", cwd=root)
+    assert single.code == forked.code == 1, forked.err
+    assert json.loads(forked.out) == json.loads(single.out)
+    assert len(json.loads(single.out)["findings"]) > 180
+    # A file that cannot be read is reported once, whichever process met it.
+    assert forked.err.count("bad.py") == single.err.count("bad.py") == 1
+
+
+def test_a_language_with_no_enabled_rule_is_not_read(tmp_path: Path) -> None:
+    root = _tree(tmp_path, 1)
+    (root / "broken.js").write_bytes(b"const s = '\xff';\n")
+    everything = homeostasis("check", "--exit-zero", "--format", "sarif", ".", cwd=root)
+    assert "broken.js" in everything.err  # not valid UTF-8: skipped, with a warning
+    python_only = homeostasis(
+        "check", "--exit-zero", "--enable", "python.*", "--format", "sarif", ".", cwd=root
+    )
+    assert "broken.js" not in python_only.err
+    results = json.loads(python_only.out)["runs"][0]["results"]
+    assert results and {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results
+    } == {"m0.py"}

@@ -287,6 +287,34 @@ def test_python_imports_are_read_in_one_pass_without_relative_or_quoted_ones() -
     assert imported_modules(text) == {"flask", "os", "numpy", "django.db", "pandas", "sqlalchemy.orm"}
 
 
+def test_javascript_imports_are_read_in_one_pass_with_each_package_name() -> None:
+    from homeostasis.languages.javascript.imports import imported_modules
+
+    text = (
+        'import React, { useState } from "react";\n'
+        "import { createRoot } from 'react-dom/client';\n"
+        "const app = require ( 'express' )();\n"
+        "const lazy = await import('lodash/fp');\n"
+        'export * from "@scope/pkg/deep/path";\n'
+        "import './styles.css';\n"
+        "myrequire('not-a-module'); reimport('neither');\n"
+        "// from here on, a comment\n"
+    )
+    assert imported_modules(text) == {
+        "react",
+        "react-dom",
+        "react-dom/client",
+        "express",
+        "lodash",
+        "lodash/fp",
+        "@scope/pkg",
+        "@scope/pkg/deep",
+        "@scope/pkg/deep/path",
+        "./styles.css",
+    }
+    assert imported_modules("") == frozenset()
+
+
 def test_a_qualified_error_type_takes_the_hierarchy_of_the_framework_it_comes_from() -> None:
     catalog = FrameworkCatalog(
         (

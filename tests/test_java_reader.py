@@ -17,8 +17,8 @@ from types import MappingProxyType
 import pytest
 from homeostasis.engine import Engine
 from homeostasis.languages.java import JavaLanguage
-from homeostasis.languages.jvm import is_library_path, sniff
-from homeostasis.languages.jvm.reader import read_guarded
+from homeostasis.languages.jvm import is_library_path
+from homeostasis.languages.jvm.reader import read_guarded, sniff
 from homeostasis.model import ChainRelation, ErrorEvent, Frame, Origin
 from homeostasis.ruleset.testing import MemorySources
 from hypothesis import HealthCheck, given, settings

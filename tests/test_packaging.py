@@ -91,3 +91,17 @@ def test_wheel_installs_and_carries_rules_templates_and_schema(tmp_path: Path) -
     )
     assert check.returncode == 1, check.stderr
     assert "a.py:2:" in check.stdout
+
+
+def test_plugins_are_found_as_importlib_metadata_finds_them() -> None:
+    # The registry reads entry_points.txt itself (importing importlib.metadata costs more
+    # than a cached start-up); it must list what the standard library lists.
+    from importlib.metadata import entry_points as standard
+
+    from homeostasis.plugins.registry import entry_points
+
+    for group in ("homeostasis.languages", "console_scripts"):
+        ours = entry_points(group)
+        theirs = [(e.name, e.value) for e in standard(group=group)]
+        assert sorted(ours) == sorted(theirs), group
+    assert len(entry_points("homeostasis.languages")) >= 16

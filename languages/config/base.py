@@ -59,6 +59,10 @@ class ConfigLanguage(Language):
     def is_statement(self, node_type: str) -> bool:
         return node_type in self.statement_types
 
+    @property
+    def folder_patterns(self) -> tuple[str, ...]:
+        return tuple(p for p in self.filename_patterns if "/" in p)
+
     def claims_path(self, path: str) -> bool:
         """Whether ``path`` is this language's by its name (suffix aside)."""
         path = path.replace("\\", "/")

@@ -6,7 +6,6 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from homeostasis.languages.csharp import exceptions
 from homeostasis.model import Document, ErrorEvent, Origin
 from homeostasis.plugins.language import Language
 
@@ -35,6 +34,8 @@ class CSharpLanguage(Language):
         return tree_sitter.Language(tree_sitter_c_sharp.language())
 
     def read_errors(self, text: str, origin: Origin = Origin.PASTE) -> list[ErrorEvent]:
+        # The reader, the exception hierarchy and the like are imported where they are used:
+        # every start-up imports all the plugins, and a scan needs none of them.
         from homeostasis.languages.csharp.reader import read_errors
 
         return read_errors(text, origin)
@@ -45,6 +46,8 @@ class CSharpLanguage(Language):
         return sniff(text)
 
     def exception_ancestors(self, error_type: str) -> tuple[str, ...]:
+        from homeostasis.languages.csharp import exceptions
+
         return exceptions.ancestors(error_type)
 
     def is_statement(self, node_type: str) -> bool:
@@ -59,6 +62,8 @@ class CSharpLanguage(Language):
     def enrich(
         self, error_type: str, captures: Mapping[str, str], document: Document | None
     ) -> dict[str, str]:
+        from homeostasis.languages.csharp import exceptions
+
         # Only the collection-modified fix asks whether `.ToList()` compiles in this file.
         if document is None or exceptions.short_name(error_type) != "InvalidOperationException":
             return {}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from homeostasis.languages.config import ConfigLanguage
-from homeostasis.languages.dockerfile import exceptions
 from homeostasis.model import ErrorEvent, Origin
 
 # Every instruction node of the grammar: the unit a fix's `statement` region widens to.
@@ -45,6 +44,8 @@ class DockerfileLanguage(ConfigLanguage):
     statement_types = _INSTRUCTIONS
 
     def read_errors(self, text: str, origin: Origin = Origin.PASTE) -> list[ErrorEvent]:
+        # The reader, the exception hierarchy and the like are imported where they are used:
+        # every start-up imports all the plugins, and a scan needs none of them.
         from homeostasis.languages.dockerfile.reader import read_errors
 
         return read_errors(text, origin)
@@ -55,4 +56,6 @@ class DockerfileLanguage(ConfigLanguage):
         return sniff(text)
 
     def exception_ancestors(self, error_type: str) -> tuple[str, ...]:
+        from homeostasis.languages.dockerfile import exceptions
+
         return exceptions.ancestors(error_type)

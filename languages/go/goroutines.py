@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from homeostasis.languages.go.paths import TRIMMED_STD
+from homeostasis.languages.go.paths import is_trimmed_std
 from homeostasis.model import Frame
 
 # Longer lines are never frames; keeping regexes off them keeps the reader linear on junk.
@@ -72,7 +72,7 @@ def function_name(line: str) -> str:
 
 def frame_path(path: str) -> str:
     """-trimpath builds print the standard library relative (``runtime/panic.go``): say so."""
-    if TRIMMED_STD.match(path):
+    if is_trimmed_std(path):
         return "$GOROOT/src/" + path
     return path
 

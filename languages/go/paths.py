@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 # Top-level standard-library directories. ``go`` and ``cmd`` are left out on purpose: user
 # trees often have folders of that name (``~/src/go/...``, ``cmd/server``).
@@ -12,13 +13,6 @@ _STD = (
     "os|path|plugin|reflect|regexp|runtime|slices|sort|strconv|strings|structs|sync|syscall|testing|"
     "text|time|unicode|unique|unsafe|weak"
 )
-# A GOROOT: a directory named go, go1.22.1, go-1.19, goroot or libexec (Homebrew) holding src/.
-_GOROOT_SRC = re.compile(
-    rf"(?:^|/)(?:[Gg]o|go-?\d[\w.]*|goroot|GOROOT|libexec)/src/(?:pkg/)?(?:{_STD})/", re.ASCII
-)
-# ``-trimpath`` builds print standard-library frames relative: ``runtime/panic.go``. Only the
-# goroutine-dump reader may use this: compiler paths are relative too (``internal/x/y.go``).
-TRIMMED_STD = re.compile(rf"^(?:{_STD})/[^:]*\.go$", re.ASCII)
 LIBRARY_MARKERS = (
     "/pkg/mod/",  # module cache (GOMODCACHE)
     "/vendor/",
@@ -39,4 +33,26 @@ def is_library_path(path: str) -> bool:
         return True  # a versioned module path, printed by -trimpath builds
     if normalized.endswith((".s", ".c")) and "/runtime/" in normalized:
         return True  # runtime assembly and the pre-1.4 C runtime
-    return bool(_GOROOT_SRC.search(normalized))
+    return bool(_goroot_src().search(normalized))
+
+
+def is_trimmed_std(path: str) -> bool:
+    """Whether ``path`` is a standard-library file as ``-trimpath`` builds print it, relative:
+    ``runtime/panic.go``. Only the goroutine-dump reader may ask: compiler paths are relative
+    too (``internal/x/y.go``)."""
+    return _trimmed_std().match(path) is not None
+
+
+# The patterns are compiled on first use, not at import: the plugin imports this module (for
+# LIBRARY_MARKERS) at every start-up, and only reading errors needs them.
+@cache
+def _goroot_src() -> re.Pattern[str]:
+    # A GOROOT: a directory named go, go1.22.1, go-1.19, goroot or libexec (Homebrew) holding src/.
+    return re.compile(
+        rf"(?:^|/)(?:[Gg]o|go-?\d[\w.]*|goroot|GOROOT|libexec)/src/(?:pkg/)?(?:{_STD})/", re.ASCII
+    )
+
+
+@cache
+def _trimmed_std() -> re.Pattern[str]:
+    return re.compile(rf"^(?:{_STD})/[^:]*\.go$", re.ASCII)

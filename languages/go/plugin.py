@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from homeostasis.languages.go import exceptions
 from homeostasis.languages.go.paths import LIBRARY_MARKERS
 from homeostasis.languages.go.paths import is_library_path as go_library_path
 from homeostasis.model import Document, ErrorEvent, Origin
@@ -29,6 +28,8 @@ class GoLanguage(Language):
         return tree_sitter.Language(tree_sitter_go.language())
 
     def read_errors(self, text: str, origin: Origin = Origin.PASTE) -> list[ErrorEvent]:
+        # The reader, the exception hierarchy and the like are imported where they are used:
+        # every start-up imports all the plugins, and a scan needs none of them.
         from homeostasis.languages.go.reader import read_errors
 
         return read_errors(text, origin)
@@ -39,6 +40,8 @@ class GoLanguage(Language):
         return sniff(text)
 
     def exception_ancestors(self, error_type: str) -> tuple[str, ...]:
+        from homeostasis.languages.go import exceptions
+
         return exceptions.ancestors(error_type)
 
     def is_statement(self, node_type: str) -> bool:

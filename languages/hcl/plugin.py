@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from homeostasis.languages.config import ConfigLanguage
-from homeostasis.languages.hcl import exceptions, knowledge
 from homeostasis.model import Document, ErrorEvent, Origin
 
 
@@ -20,6 +19,8 @@ class HclLanguage(ConfigLanguage):
     library_markers = ("/.terraform/", ".terraform/modules/")
 
     def read_errors(self, text: str, origin: Origin = Origin.PASTE) -> list[ErrorEvent]:
+        # The reader, the exception hierarchy and the like are imported where they are used:
+        # every start-up imports all the plugins, and a scan needs none of them.
         from homeostasis.languages.hcl.reader import read_errors
 
         return read_errors(text, origin)
@@ -30,9 +31,13 @@ class HclLanguage(ConfigLanguage):
         return sniff(text)
 
     def exception_ancestors(self, error_type: str) -> tuple[str, ...]:
+        from homeostasis.languages.hcl import exceptions
+
         return exceptions.ancestors(error_type)
 
     def enrich(
         self, error_type: str, captures: Mapping[str, str], document: Document | None
     ) -> dict[str, str]:
+        from homeostasis.languages.hcl import knowledge
+
         return knowledge.enrich(error_type, captures)

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from homeostasis.languages.java import exceptions, knowledge
-from homeostasis.languages.jvm import LIBRARY_PREFIXES, sniff
-from homeostasis.languages.jvm import is_library_path as jvm_library_path
+from homeostasis.languages.jvm.paths import LIBRARY_PREFIXES
+from homeostasis.languages.jvm.paths import is_library_path as jvm_library_path
 from homeostasis.model import Document, ErrorEvent, Origin
 from homeostasis.plugins.language import Language
 
@@ -29,14 +28,20 @@ class JavaLanguage(Language):
         return tree_sitter.Language(tree_sitter_java.language())
 
     def read_errors(self, text: str, origin: Origin = Origin.PASTE) -> list[ErrorEvent]:
+        # The reader, the exception hierarchy and the like are imported where they are used:
+        # every start-up imports all the plugins, and a scan needs none of them.
         from homeostasis.languages.java.reader import read_errors
 
         return read_errors(text, origin)
 
     def sniff_errors(self, text: str) -> bool:
+        from homeostasis.languages.jvm.reader import sniff  # its patterns compile on first use
+
         return sniff(text)
 
     def exception_ancestors(self, error_type: str) -> tuple[str, ...]:
+        from homeostasis.languages.java import exceptions
+
         return exceptions.ancestors(error_type)
 
     def is_statement(self, node_type: str) -> bool:
@@ -49,6 +54,8 @@ class JavaLanguage(Language):
     def enrich(
         self, error_type: str, captures: Mapping[str, str], document: Document | None
     ) -> dict[str, str]:
+        from homeostasis.languages.java import knowledge
+
         return knowledge.enrich(error_type, captures, document)
 
     def uses_framework(self, document: Document, framework: str) -> bool:

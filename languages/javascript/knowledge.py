@@ -139,13 +139,6 @@ def is_esm(document: Document) -> bool:
     return _ESM_RE.search(document.text) is not None
 
 
-def imports_module(text: str, module: str) -> bool:
-    """Whether the source imports or requires ``module`` (or a subpath of it)."""
-    quoted = re.escape(module)
-    pattern = rf"""(?:\bfrom\s*|\brequire\s*\(\s*|\bimport\s*\(\s*|\bimport\s+)['"]{quoted}(?:/[^'"]*)?['"]"""
-    return re.search(pattern, text) is not None
-
-
 def _declared(text: str) -> set[str]:
     names: set[str] = set()
     for match in _DECLARED_RE.finditer(text):

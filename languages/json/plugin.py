@@ -14,17 +14,14 @@ JSON and the comment rule skips them by their content (see json.syntax.comment).
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import TYPE_CHECKING
 
 from homeostasis.languages.config import ConfigLanguage
-from homeostasis.languages.json import exceptions
 from homeostasis.model import ErrorEvent, Origin, Pos, Span
 
 if TYPE_CHECKING:
     from homeostasis.languages.config import ParseProblem
-
-# Line and block comments outside strings, for checking JSONC with the strict parser.
-_JSONC_NOISE = re.compile(r'"(?:\\.|[^"\\])*"|//[^\n]*|/\*.*?\*/', re.S)
 
 
 class JsonLanguage(ConfigLanguage):
@@ -41,6 +38,8 @@ class JsonLanguage(ConfigLanguage):
     comments_allowed = False
 
     def read_errors(self, text: str, origin: Origin = Origin.PASTE) -> list[ErrorEvent]:
+        # The reader, the exception hierarchy and the like are imported where they are used:
+        # every start-up imports all the plugins, and a scan needs none of them.
         from homeostasis.languages.json.reader import read_errors
 
         return read_errors(text, origin)
@@ -51,6 +50,8 @@ class JsonLanguage(ConfigLanguage):
         return sniff(text)
 
     def exception_ancestors(self, error_type: str) -> tuple[str, ...]:
+        from homeostasis.languages.json import exceptions
+
         return exceptions.ancestors(error_type)
 
     def strict_problem(self, text: str, path: str) -> ParseProblem | None:
@@ -105,4 +106,11 @@ def _without_comments(text: str) -> str:
             return token
         return re.sub(r"[^\n]", " ", token)
 
-    return _JSONC_NOISE.sub(blank, text)
+    return _jsonc_noise().sub(blank, text)
+
+
+@cache
+def _jsonc_noise() -> re.Pattern[str]:
+    # Line and block comments outside strings, for checking JSONC with the strict parser.
+    # Compiled on first use, not at import: every start-up imports the plugins.
+    return re.compile(r'"(?:\\.|[^"\\])*"|//[^\n]*|/\*.*?\*/', re.S)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import cache
 from typing import TYPE_CHECKING
 
-from homeostasis.languages.jvm import LIBRARY_PREFIXES, sniff
-from homeostasis.languages.jvm import is_library_path as jvm_library_path
-from homeostasis.languages.jvm.knowledge import dependency_hint
-from homeostasis.languages.kotlin import exceptions
+from homeostasis.languages.jvm.paths import LIBRARY_PREFIXES
+from homeostasis.languages.jvm.paths import is_library_path as jvm_library_path
 from homeostasis.model import Document, ErrorEvent, Origin
 from homeostasis.plugins.language import Language
 
@@ -31,14 +30,20 @@ class KotlinLanguage(Language):
         return tree_sitter.Language(tree_sitter_kotlin.language())
 
     def read_errors(self, text: str, origin: Origin = Origin.PASTE) -> list[ErrorEvent]:
+        # The reader, the exception hierarchy and the like are imported where they are used:
+        # every start-up imports all the plugins, and a scan needs none of them.
         from homeostasis.languages.kotlin.reader import read_errors
 
         return read_errors(text, origin)
 
     def sniff_errors(self, text: str) -> bool:
+        from homeostasis.languages.jvm.reader import sniff  # its patterns compile on first use
+
         return sniff(text)
 
     def exception_ancestors(self, error_type: str) -> tuple[str, ...]:
+        from homeostasis.languages.kotlin import exceptions
+
         return exceptions.ancestors(error_type)
 
     def is_statement(self, node_type: str) -> bool:
@@ -52,6 +57,9 @@ class KotlinLanguage(Language):
     def enrich(
         self, error_type: str, captures: Mapping[str, str], document: Document | None
     ) -> dict[str, str]:
+        from homeostasis.languages.jvm.knowledge import dependency_hint
+        from homeostasis.languages.kotlin import exceptions
+
         out: dict[str, str] = {}
         if exceptions.short_name(error_type) in ("ClassNotFoundException", "NoClassDefFoundError"):
             out["suggestion"] = dependency_hint(captures.get("message", ""))
@@ -67,15 +75,20 @@ class KotlinLanguage(Language):
 # file imports it (or its package with ``*``), else the qualified name, which compiles
 # without an import.
 _FUNCTIONS: Mapping[str, str] = {"withTimeoutOrNull": "kotlinx.coroutines"}
-_IMPORT = re.compile(r"^\s*import\s+([\w.]*\w(?:\.\*)?)", re.M)
 
 
 def visible_names(text: str) -> dict[str, str]:
-    imported = set(_IMPORT.findall(text[:20000]))
+    imported = set(_import_re().findall(text[:20000]))
     return {
         f"fq_{name}": name if f"{pkg}.{name}" in imported or f"{pkg}.*" in imported else f"{pkg}.{name}"
         for name, pkg in _FUNCTIONS.items()
     }
+
+
+@cache
+def _import_re() -> re.Pattern[str]:
+    # Compiled on first use, not at import: every start-up imports the plugins.
+    return re.compile(r"^\s*import\s+([\w.]*\w(?:\.\*)?)", re.M)
 
 
 _STATEMENTS = frozenset(

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from homeostasis.languages.jvm import read_jvm_errors
+from homeostasis.languages.jvm.reader import read_jvm_errors
 from homeostasis.model import ErrorEvent, Origin
 
 

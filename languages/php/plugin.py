@@ -4,24 +4,32 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import cache
 from typing import TYPE_CHECKING
 
-from homeostasis.languages.php import exceptions, knowledge, paths
+from homeostasis.languages.php import paths
 from homeostasis.model import Document, ErrorEvent, Origin
 from homeostasis.plugins.language import Language
 
 if TYPE_CHECKING:
     import tree_sitter
 
+
 # Cheap and specific: a severity label with PHP's wording, a `#N file(line):` trace line, a
 # `.php` location, or a Monolog exception object. Other languages print none of these.
-_SNIFF_RE = re.compile(
-    r"(?:PHP |^|\s|>)(?:Fatal error|Parse error|Warning|Notice|Deprecated|Recoverable fatal error)(?:</b>)?:"
-    r"|^\s*#\d+ \S.*\(\d+\): "
-    r"|\.(?:php|phtml|inc)(?::\d+\b|\(\d+\)| on line \d+)"
-    r"|\[object\] \(",
-    re.M,
-)
+# Compiled on first use, not at import: every start-up imports the plugins.
+@cache
+def _sniff_re() -> re.Pattern[str]:
+    return re.compile(
+        r"(?:PHP |^|\s|>)(?:Fatal error|Parse error|Warning|Notice|Deprecated"
+        r"|Recoverable fatal error)(?:</b>)?:"
+        r"|^\s*#\d+ \S.*\(\d+\): "
+        r"|\.(?:php|phtml|inc)(?::\d+\b|\(\d+\)| on line \d+)"
+        r"|\[object\] \(",
+        re.M,
+    )
+
+
 _STATEMENTS = frozenset({"function_definition", "method_declaration", "class_declaration"})
 
 
@@ -40,14 +48,18 @@ class PhpLanguage(Language):
         return tree_sitter.Language(tree_sitter_php.language_php())
 
     def read_errors(self, text: str, origin: Origin = Origin.PASTE) -> list[ErrorEvent]:
+        # The reader, the exception hierarchy and the like are imported where they are used:
+        # every start-up imports all the plugins, and a scan needs none of them.
         from homeostasis.languages.php.reader import read_errors
 
         return read_errors(text, origin)
 
     def sniff_errors(self, text: str) -> bool:
-        return _SNIFF_RE.search(text) is not None
+        return _sniff_re().search(text) is not None
 
     def exception_ancestors(self, error_type: str) -> tuple[str, ...]:
+        from homeostasis.languages.php import exceptions
+
         return exceptions.ancestors(error_type)
 
     def is_statement(self, node_type: str) -> bool:
@@ -59,6 +71,8 @@ class PhpLanguage(Language):
     def enrich(
         self, error_type: str, captures: Mapping[str, str], document: Document | None
     ) -> dict[str, str]:
+        from homeostasis.languages.php import knowledge
+
         return knowledge.enrich(error_type, captures, document)
 
     def uses_framework(self, document: Document, framework: str) -> bool:

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from homeostasis.languages.python import exceptions, knowledge
-from homeostasis.languages.python.imports import imported_modules
 from homeostasis.model import Document, ErrorEvent, Origin
 from homeostasis.plugins.language import Language, PreciseFixer
 
@@ -41,6 +39,8 @@ class PythonLanguage(Language):
         return tree_sitter.Language(tree_sitter_python.language())
 
     def read_errors(self, text: str, origin: Origin = Origin.PASTE) -> list[ErrorEvent]:
+        # The reader, the exception hierarchy and the like are imported where they are used:
+        # every start-up imports all the plugins, and a scan needs none of them.
         from homeostasis.languages.python.reader import read_errors
 
         return read_errors(text, origin)
@@ -50,6 +50,8 @@ class PythonLanguage(Language):
         return any(marker in text for marker in _SNIFF)
 
     def exception_ancestors(self, error_type: str) -> tuple[str, ...]:
+        from homeostasis.languages.python import exceptions
+
         return exceptions.ancestors(error_type)
 
     def is_statement(self, node_type: str) -> bool:
@@ -64,6 +66,8 @@ class PythonLanguage(Language):
     def enrich(
         self, error_type: str, captures: Mapping[str, str], document: Document | None
     ) -> dict[str, str]:
+        from homeostasis.languages.python import knowledge
+
         return knowledge.enrich(error_type, captures, document)
 
     def syntax_problem(self, text: str, path: str, focus: tuple[int, int] | None = None) -> str | None:
@@ -87,6 +91,8 @@ class PythonLanguage(Language):
         return None
 
     def imported_modules(self, document: Document) -> frozenset[str]:
+        from homeostasis.languages.python.imports import imported_modules
+
         return imported_modules(document.text)
 
     def uses_framework(self, document: Document, framework: str) -> bool:

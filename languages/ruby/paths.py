@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 # Path fragments of code that is never the project's own.
 LIBRARY_MARKERS: tuple[str, ...] = (
@@ -23,8 +24,6 @@ LIBRARY_MARKERS: tuple[str, ...] = (
     "/BUNDLE_PATH/",
     "<internal:",
 )
-# `/usr/local/lib/ruby/3.3.0/json/common.rb`, `C:/Ruby33-x64/lib/ruby/3.3.0/...`
-_STDLIB_RE = re.compile(r"/ruby/\d+\.\d+\.\d+/")
 # Code without a file to open: `ruby -e`, irb, eval'd strings, ERB compiled in memory.
 _NO_FILE = ("-e", "(irb)", "(eval)", "(erb)", "(pry)", "-")
 
@@ -35,4 +34,11 @@ def is_library(path: str) -> bool:
         return True
     if any(marker in normalized for marker in LIBRARY_MARKERS):
         return True
-    return _STDLIB_RE.search(normalized) is not None
+    return _stdlib_re().search(normalized) is not None
+
+
+@cache
+def _stdlib_re() -> re.Pattern[str]:
+    # `/usr/local/lib/ruby/3.3.0/json/common.rb`, `C:/Ruby33-x64/lib/ruby/3.3.0/...`. Compiled on
+    # first use, not at import: the plugin imports this module (for LIBRARY_MARKERS) at every start-up.
+    return re.compile(r"/ruby/\d+\.\d+\.\d+/")

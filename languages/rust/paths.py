@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 LIBRARY_MARKERS = (
     "/rustc/",  # std/core/alloc sources as recorded in the toolchain's debug info
@@ -26,12 +27,6 @@ _RELATIVE_STD = (
     "src/libcore/",
     "src/liballoc/",
 )
-# Functions of the standard library and the panic machinery, for frames without a location.
-_LIBRARY_FUNCTION = re.compile(
-    r"^(?:<?(?:std|core|alloc|backtrace|test|panic_unwind|__rustc|rust_begin_unwind|rust_panic)\b"
-    r"|__rust|_start\b|__libc_start|start_thread|clone3?\b|BaseThreadInitThunk|RtlUserThreadStart"
-    r"|<unknown>|main$|__scrt_common_main|invoke_main|mainCRTStartup)"
-)
 
 
 def is_library_path(path: str) -> bool:
@@ -46,4 +41,16 @@ def is_library_path(path: str) -> bool:
 
 
 def is_library_function(name: str) -> bool:
-    return bool(_LIBRARY_FUNCTION.match(name))
+    return bool(_library_function().match(name))
+
+
+@cache
+def _library_function() -> re.Pattern[str]:
+    # Functions of the standard library and the panic machinery, for frames without a location.
+    # Compiled on first use, not at import: the plugin imports this module (for LIBRARY_MARKERS)
+    # at every start-up, and only reading errors needs it.
+    return re.compile(
+        r"^(?:<?(?:std|core|alloc|backtrace|test|panic_unwind|__rustc|rust_begin_unwind|rust_panic)\b"
+        r"|__rust|_start\b|__libc_start|start_thread|clone3?\b|BaseThreadInitThunk|RtlUserThreadStart"
+        r"|<unknown>|main$|__scrt_common_main|invoke_main|mainCRTStartup)"
+    )

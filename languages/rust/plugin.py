@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from homeostasis.languages.rust import exceptions
 from homeostasis.languages.rust.paths import LIBRARY_MARKERS
 from homeostasis.languages.rust.paths import is_library_path as rust_library_path
 from homeostasis.model import Document, ErrorEvent, Origin
@@ -29,6 +28,8 @@ class RustLanguage(Language):
         return tree_sitter.Language(tree_sitter_rust.language())
 
     def read_errors(self, text: str, origin: Origin = Origin.PASTE) -> list[ErrorEvent]:
+        # The reader, the exception hierarchy and the like are imported where they are used:
+        # every start-up imports all the plugins, and a scan needs none of them.
         from homeostasis.languages.rust.reader import read_errors
 
         return read_errors(text, origin)
@@ -39,6 +40,8 @@ class RustLanguage(Language):
         return sniff(text)
 
     def exception_ancestors(self, error_type: str) -> tuple[str, ...]:
+        from homeostasis.languages.rust import exceptions
+
         return exceptions.ancestors(error_type)
 
     def is_statement(self, node_type: str) -> bool:

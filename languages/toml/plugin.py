@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import TYPE_CHECKING
 
 from homeostasis.languages.config import ConfigLanguage
-from homeostasis.languages.toml import exceptions
 from homeostasis.model import ErrorEvent, Origin, Pos, Span
 
 if TYPE_CHECKING:
     from homeostasis.languages.config import ParseProblem
-
-_AT = re.compile(r"\s*\(at line (?P<line>\d+), column (?P<column>\d+)\)$")
 
 
 class TomlLanguage(ConfigLanguage):
@@ -32,6 +30,8 @@ class TomlLanguage(ConfigLanguage):
     )
 
     def read_errors(self, text: str, origin: Origin = Origin.PASTE) -> list[ErrorEvent]:
+        # The reader, the exception hierarchy and the like are imported where they are used:
+        # every start-up imports all the plugins, and a scan needs none of them.
         from homeostasis.languages.toml.reader import read_errors
 
         return read_errors(text, origin)
@@ -42,6 +42,8 @@ class TomlLanguage(ConfigLanguage):
         return sniff(text)
 
     def exception_ancestors(self, error_type: str) -> tuple[str, ...]:
+        from homeostasis.languages.toml import exceptions
+
         return exceptions.ancestors(error_type)
 
     def strict_problem(self, text: str, path: str) -> ParseProblem | None:
@@ -53,7 +55,7 @@ class TomlLanguage(ConfigLanguage):
             tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             message = str(exc)
-            where = _AT.search(message)
+            where = _at().search(message)
             if where is None:
                 return None
             # tomllib counts lines from 1 and columns from 1.
@@ -62,3 +64,10 @@ class TomlLanguage(ConfigLanguage):
         except (ValueError, RecursionError):
             return None
         return None
+
+
+@cache
+def _at() -> re.Pattern[str]:
+    # Where tomllib's message says the error is. Compiled on first use, not at import:
+    # every start-up imports the plugins.
+    return re.compile(r"\s*\(at line (?P<line>\d+), column (?P<column>\d+)\)$")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from homeostasis.languages.config import ConfigLanguage
-from homeostasis.languages.yaml import exceptions
 from homeostasis.model import ErrorEvent, Origin, Span
 
 if TYPE_CHECKING:
@@ -23,6 +22,8 @@ class YamlLanguage(ConfigLanguage):
     mapping_entries = (("block_mapping", "block_mapping_pair"), ("flow_mapping", "flow_pair"))
 
     def read_errors(self, text: str, origin: Origin = Origin.PASTE) -> list[ErrorEvent]:
+        # The reader, the exception hierarchy and the like are imported where they are used:
+        # every start-up imports all the plugins, and a scan needs none of them.
         from homeostasis.languages.yaml.reader import read_errors
 
         return read_errors(text, origin)
@@ -33,6 +34,8 @@ class YamlLanguage(ConfigLanguage):
         return sniff(text)
 
     def exception_ancestors(self, error_type: str) -> tuple[str, ...]:
+        from homeostasis.languages.yaml import exceptions
+
         return exceptions.ancestors(error_type)
 
     def strict_problem(self, text: str, path: str) -> ParseProblem | None:

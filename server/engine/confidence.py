@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from homeostasis.model import Confidence, Reason
 
@@ -26,6 +27,13 @@ class Evidence:
         return Evidence(self.base, (*self.reasons, Reason(text, delta)))
 
     def score(self) -> Confidence:
-        value = self.base + sum(r.delta for r in self.reasons)
-        clamped = round(min(0.99, max(0.01, value)), 2)
-        return Confidence(clamped, (Reason("rule's base confidence", self.base), *self.reasons))
+        return _score(self.base, self.reasons)
+
+
+@lru_cache(maxsize=4096)
+def _score(base: float, reasons: tuple[Reason, ...]) -> Confidence:
+    # A rule's hits mostly carry the same evidence: one shared value instead of one per
+    # finding (also pickled once when workers hand findings back).
+    value = base + sum(r.delta for r in reasons)
+    clamped = round(min(0.99, max(0.01, value)), 2)
+    return Confidence(clamped, (Reason("rule's base confidence", base), *reasons))

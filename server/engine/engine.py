@@ -184,7 +184,7 @@ class Engine:
             if not suppressions.silences(f) and f.confidence.score >= self.settings.confidence_threshold
         ]
         kept.extend(suppressions.problems)
-        kept.sort(key=lambda f: (f.span.start, f.rule_id))
+        kept.sort(key=lambda f: (f.span.start.line, f.span.start.col, f.rule_id))
         return kept
 
     # Runtime errors --------------------------------------------------------------

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
 from collections.abc import Callable, Mapping
 from fnmatch import fnmatchcase
 from typing import Any
@@ -27,6 +26,8 @@ def _requirements(text: str) -> list[str]:
 
 
 def _toml(text: str) -> dict[str, Any]:
+    import tomllib  # most workspaces have no TOML manifest
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError:

@@ -34,6 +34,8 @@ def substitute(text: str, values: Mapping[str, str]) -> str:
         default = match.group(2) if match.group(2) is not None else match.group(3)
         return default if default is not None else "?"
 
+    if "{{" not in text:  # most messages name no capture
+        return text
     return _REF.sub(fill, text)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from homeostasis.model.span import Pos, Span
 
@@ -46,6 +47,10 @@ class Document:
             self._starts.append(tuple(starts))
         return self._starts[0]
 
+    @cached_property
+    def _ascii(self) -> bool:
+        return self._encoded.isascii()
+
     @property
     def source(self) -> bytes:
         return self._encoded
@@ -80,6 +85,9 @@ class Document:
 
     def point_to_pos(self, row: int, byte_col: int) -> Pos:
         """Convert a tree-sitter point (row, UTF-8 byte column) to a code-point position."""
+        if self._ascii:
+            # Bytes are characters: no need for the line (nor to find every line start).
+            return Pos(row, byte_col)
         line = self.line(row)
         if line.isascii():
             return Pos(row, byte_col)

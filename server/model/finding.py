@@ -20,7 +20,7 @@ class Severity(StrEnum):
         return {"error": 3, "warning": 2, "info": 1, "hint": 0}[self.value]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Reason:
     """One piece of evidence behind a confidence score."""
 
@@ -28,7 +28,7 @@ class Reason:
     delta: float
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Confidence:
     score: float
     reasons: tuple[Reason, ...]
@@ -38,7 +38,7 @@ class Confidence:
         return f"{self.score:.2f}: " + "; ".join(parts)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Related:
     """A location that explains a finding: a stack frame or a chained cause."""
 
@@ -47,7 +47,7 @@ class Related:
     message: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Finding:
     rule_id: str
     kind: str  # "runtime" or "pattern"

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from homeostasis.model.hierarchy import lineage
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Framework:
     name: str
     language: str
@@ -28,7 +28,7 @@ class Framework:
         return self.imports or (self.name,)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Declared:
     """A framework a project declares: in a manifest, or forced in the configuration."""
 

@@ -20,7 +20,7 @@ class Level(StrEnum):
     HIGH = "high"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class NodeMatch:
     """Where on the failing line a runtime finding points.
 
@@ -36,14 +36,14 @@ class NodeMatch:
     required: bool = False  # no node on the line means no match (implied by strict)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class RuntimeMatch:
     error_types: tuple[str, ...]
     message: str | None = None  # regex with named groups, searched in the message
     node: NodeMatch | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Context:
     """The closest ancestor of ``@target`` whose type is in ``nearest``, tested with ``query``.
 
@@ -55,7 +55,7 @@ class Context:
     query: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class PatternMatch:
     query: str  # tree-sitter query; ``@target`` is the reported range
     where: tuple[tuple[str, str], ...] = ()  # capture must match regex
@@ -64,7 +64,7 @@ class PatternMatch:
     not_inside: Context | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class FixSpec:
     title: str
     applicability: Applicability
@@ -77,7 +77,7 @@ class FixSpec:
     when: str | None = None  # Jinja expression; the fix is offered only if true
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class RuleTest:
     """One example that a rule must (or must not) match, with expected results."""
 
@@ -94,7 +94,7 @@ class RuleTest:
     fixed_files: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class RuleDocs:
     summary: str = ""
     why: str = ""
@@ -102,7 +102,7 @@ class RuleDocs:
     references: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Rule:
     id: str
     language: str

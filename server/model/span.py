@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True, order=True, slots=True)
+@dataclass(frozen=True, order=True)
 class Pos:
     line: int
     col: int
@@ -14,7 +14,7 @@ class Pos:
         return f"{self.line + 1}:{self.col + 1}"
 
 
-@dataclass(frozen=True, order=True, slots=True)
+@dataclass(frozen=True, order=True)
 class Span:
     start: Pos
     end: Pos

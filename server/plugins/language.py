@@ -67,6 +67,12 @@ class Language(ABC):
         """The type and its base classes, most specific first (short names)."""
         return (error_type.rsplit(".", 1)[-1],)
 
+    @property
+    def folder_patterns(self) -> tuple[str, ...]:
+        """Name patterns that include folders (``.vscode/*.json``): ``claims_path`` looks at
+        that many trailing components of a path, otherwise at the name alone."""
+        return ()
+
     def claims_path(self, path: str) -> bool:
         """Whether the file is this language's by its name alone (``filenames`` patterns).
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -35,8 +34,11 @@ def rules_fingerprint(files: Sequence[Path]) -> str | None:
     sources = [*sorted(code.glob("*.py")), *sorted((code.parent / "model").glob("*.py"))]
     try:
         for file in (schema_path(), *sources, *files):
-            stat = file.stat()
-            digest.update(f"{file.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+            # abspath, not resolve(): the key only needs to tell files apart, and resolving
+            # every rule file's links costs more than the rest of a cached start-up.
+            name = os.path.abspath(file)
+            stat = os.stat(name)
+            digest.update(f"{name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
     except OSError:
         return None
     return digest.hexdigest()[:32]
@@ -69,6 +71,8 @@ def _load_cached(files: list[Path], key: str | None, load: Callable[[list[Path]]
     result = load(files)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+        import tempfile  # only a run that writes a cache pays for it
+
         with tempfile.NamedTemporaryFile("wb", dir=target.parent, delete=False) as handle:
             pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(handle.name, target)

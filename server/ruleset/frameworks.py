@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import yaml
 from homeostasis.model import Framework, FrameworkCatalog
 from homeostasis.ruleset.problem import Problem
 
@@ -40,6 +39,8 @@ def load_catalog_file(path: Path) -> tuple[Framework | None, list[Problem]]:
 
     def problem(field: str, message: str) -> tuple[None, list[Problem]]:
         return None, [Problem(name, None, None, field, message)]
+
+    import yaml  # a start-up served from the rule cache never parses YAML
 
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))

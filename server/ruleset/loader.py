@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-import yaml
 from homeostasis.model import (
     Applicability,
     Context,
@@ -45,16 +44,25 @@ class LoadResult:
 
 
 def schema_path() -> Path:
-    return Path(str(files("homeostasis.rules").joinpath("schema", "rule.schema.json")))
+    return builtin_rules_root() / "schema" / "rule.schema.json"
 
 
 def builtin_rules_root() -> Path:
-    return Path(str(files("homeostasis.rules")))
+    # The package's own folder, not importlib.resources (whose imports cost more than a
+    # cached start-up): the rules are read as files anyway, so the package is on disk.
+    import homeostasis.rules
+
+    return Path(homeostasis.rules.__file__).parent
 
 
 def builtin_rule_paths() -> list[Path]:
-    root = builtin_rules_root()
-    return sorted(p for p in root.rglob("*.yaml") if "templates" not in p.parts)
+    # os.walk, not Path.rglob: this runs at every start and rglob costs several times more.
+    root = str(builtin_rules_root())
+    found: list[str] = []
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = [d for d in dirs if d != "templates"]
+        found.extend(os.path.join(folder, name) for name in names if name.endswith(".yaml"))
+    return [Path(p) for p in sorted(found)]
 
 
 @lru_cache(maxsize=1)
@@ -130,6 +138,8 @@ def parse_rules_text(
 ) -> tuple[list[Rule], list[Problem]]:
     """Rules of one file and the problems found in it. ``shipped`` files (the package's own,
     validated in CI by ``rules validate``) skip the schema check, most of a cold load."""
+    import yaml
+
     try:
         located = load_located(text)
     except yaml.YAMLError as exc:

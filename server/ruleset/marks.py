@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
+if TYPE_CHECKING:
+    import yaml
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,8 @@ class Located:
 
     def line_of(self, path: Sequence[str | int]) -> int | None:
         """1-based line of the value at ``path`` (the deepest existing part of it)."""
+        import yaml
+
         node = self.node
         line = node.start_mark.line + 1 if node is not None else None
         for part in path:
@@ -39,6 +42,9 @@ def load_located(text: str) -> Located:
 
     Raises yaml.YAMLError.
     """
+    # Imported here: a start-up served from the rule cache never parses YAML.
+    import yaml
+
     # libyaml's loader when PyYAML has it: the pure-Python one is ~20x slower.
     loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     loader = loader_class(text)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import difflib
 import posixpath
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -172,6 +171,8 @@ def _unknown(key: str) -> str:
 
 def _read_pyproject(file: Path) -> tuple[dict[str, Any] | None, str | None]:
     """The parsed file, or a problem saying why it could not be read."""
+    import tomllib  # most scanned trees have no pyproject.toml
+
     try:
         with file.open("rb") as handle:
             return tomllib.load(handle), None

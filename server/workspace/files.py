@@ -11,9 +11,12 @@ import stat
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pathspec
 from homeostasis.fixes.edits import file_hash
+
+if TYPE_CHECKING:
+    import pathspec
 
 __all__ = [
     "ALWAYS_SKIPPED_DIRS",
@@ -23,6 +26,7 @@ __all__ = [
     "find_git_root",
     "read_source",
     "walk",
+    "walk_paths",
 ]
 
 # Never project source, and often huge: skipped whatever the ignore files say.
@@ -46,7 +50,7 @@ class Skipped:
 
 # Patterns and the folder (an absolute path string) they are relative to. Strings, not Paths:
 # this runs for every entry of every scanned tree, and pathlib's objects cost more than the walk.
-_Spec = tuple[str, pathspec.GitIgnoreSpec]
+_Spec = tuple[str, "pathspec.GitIgnoreSpec"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +90,10 @@ def _load_spec(file: Path | str) -> pathspec.GitIgnoreSpec | None:
 
 
 def _spec(lines: Sequence[str]) -> pathspec.GitIgnoreSpec | None:
+    if not lines:
+        return None
+    import pathspec  # only scans with ignore files or excludes pay for it
+
     try:
         spec = pathspec.GitIgnoreSpec.from_lines(lines)
     except Exception:  # pathspec raises assorted errors on malformed patterns
@@ -95,6 +103,8 @@ def _spec(lines: Sequence[str]) -> pathspec.GitIgnoreSpec | None:
 
 
 def _valid_pattern(line: str) -> bool:
+    import pathspec
+
     try:
         pathspec.GitIgnoreSpec.from_lines([line])
     except Exception:
@@ -139,10 +149,6 @@ def _root_rules(
     return rules.with_dir(str(root)) if respect_gitignore else rules
 
 
-def _is_venv(directory: str) -> bool:
-    return os.path.isfile(os.path.join(directory, "pyvenv.cfg"))
-
-
 def _matches(name: str, extensions: frozenset[str]) -> bool:
     return not extensions or any(name.endswith(ext) for ext in extensions)
 
@@ -162,19 +168,35 @@ def walk(
     every file. ``exclude`` holds gitignore patterns relative to ``exclude_root``
     (the workspace root, where the configuration lives), else to each root. A root
     that is a file is yielded whatever the filters say: the user asked for it.
-    Symlinked directories are not followed (no loops, no escaping the tree).
-    ``accept``, when given, decides by file name instead of ``extensions`` (for
-    languages known by name, like ``Dockerfile``).
+    Symlinked directories and virtual environments are not entered (no loops, no
+    escaping the tree, no installed packages). ``accept``, when given, decides by file
+    name instead of ``extensions`` (for languages known by name, like ``Dockerfile``).
     """
+    for path in walk_paths(
+        roots, extensions, exclude, respect_gitignore, exclude_root=exclude_root, accept=accept
+    ):
+        yield Path(path)
+
+
+def walk_paths(
+    roots: Sequence[Path],
+    extensions: frozenset[str],
+    exclude: Sequence[str],
+    respect_gitignore: bool = True,
+    *,
+    exclude_root: Path | None = None,
+    accept: Callable[[str], bool] | None = None,
+) -> Iterator[str]:
+    """``walk``'s files as strings: a scan of a large tree need not build a Path per file."""
     wanted = frozenset(e if e.startswith(".") else "." + e for e in extensions)
     chosen: Callable[[str], bool] = accept or (lambda name: _matches(name, wanted))
-    seen: set[str] = set()
-    for root in sorted(dict.fromkeys(roots)):
+    unique = sorted(dict.fromkeys(roots))
+    # Only several roots can name a file twice (a folder and a file in it, nested folders).
+    seen: set[str] | None = set() if len(unique) > 1 else None
+    for root in unique:
         if root.is_file():
-            key = os.path.abspath(root)
-            if key not in seen:
-                seen.add(key)
-                yield root
+            if seen is None or _first(os.path.abspath(root), seen):
+                yield str(root)
             continue
         if not root.is_dir():
             continue
@@ -183,21 +205,37 @@ def walk(
         absolute = Path(os.path.abspath(root))
         base = Path(os.path.abspath(exclude_root)) if exclude_root is not None else absolute
         rules = _root_rules(absolute, exclude, base, respect_gitignore)
-        for path in _walk_dir(str(root), str(absolute), rules, chosen, respect_gitignore):
-            key = os.path.abspath(path)
-            if key not in seen:
-                seen.add(key)
-                yield Path(path)
+        for path in _walk_dir(str(root), str(absolute), rules, chosen, respect_gitignore, top=True):
+            if seen is None or _first(os.path.abspath(path), seen):
+                yield path
+
+
+def _first(key: str, seen: set[str]) -> bool:
+    if key in seen:
+        return False
+    seen.add(key)
+    return True
 
 
 def _walk_dir(
-    directory: str, absolute: str, rules: _IgnoreRules, accept: Callable[[str], bool], nested_ignores: bool
+    directory: str,
+    absolute: str,
+    rules: _IgnoreRules,
+    accept: Callable[[str], bool],
+    nested_ignores: bool,
+    *,
+    top: bool = False,
 ) -> Iterator[str]:
     try:
         with os.scandir(directory) as scan:
-            entries = sorted(scan, key=lambda e: e.name)
+            entries = sorted(scan, key=_name)
     except OSError:
         return  # an unreadable folder is skipped, not fatal
+    # A virtual environment below the root is known by its listing, already at hand: no
+    # extra stat per folder. (A root the user names is scanned whatever it is.)
+    if not top and any(entry.name == "pyvenv.cfg" for entry in entries):
+        return
+    prefix = absolute.rstrip(os.sep) + os.sep
     for entry in entries:
         name = entry.name
         try:
@@ -209,13 +247,17 @@ def _walk_dir(
         if is_dir:
             if name in ALWAYS_SKIPPED_DIRS:
                 continue
-            target = os.path.join(absolute, name)
-            if _is_venv(target) or rules.ignored(target, True):
+            target = prefix + name
+            if rules.ignored(target, True):
                 continue
             inner = rules.with_dir(target) if nested_ignores else rules
-            yield from _walk_dir(os.path.join(directory, name), target, inner, accept, nested_ignores)
-        elif is_file and accept(name) and not rules.ignored(os.path.join(absolute, name), False):
-            yield os.path.join(directory, name)
+            yield from _walk_dir(entry.path, target, inner, accept, nested_ignores)
+        elif is_file and accept(name) and not rules.ignored(prefix + name, False):
+            yield entry.path
+
+
+def _name(entry: os.DirEntry[str]) -> str:
+    return entry.name
 
 
 def decode_source(data: bytes) -> tuple[str, bool]:

@@ -9,11 +9,11 @@ size or mtime changed, is hashed; only files whose content changed are parsed.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import os
 import pickle
-import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,9 +22,8 @@ from homeostasis.model import Document, Finding, Settings
 from homeostasis.workspace.files import SourceFile, read_source
 from homeostasis.workspace.project import Project, build_project
 
-# Below this many files to parse, a worker pool costs more than it saves.
-PARALLEL_THRESHOLD = 200
-CHUNK = 48
+# A worker is forked only for this many files to parse: fewer cost more to hand over than to scan.
+MIN_FILES_PER_WORKER = 64
 # An mtime this close to when the cache was written may hide a same-size edit.
 MTIME_SLACK_NS = 2_000_000_000
 
@@ -63,12 +62,21 @@ def _project(settings: Settings, rule_dirs: tuple[str, ...]) -> Project:
 
 
 def relative(path: str, root: str) -> str:
-    # String arithmetic, not pathlib: this runs for every file of a scan.
-    full = os.path.abspath(path)
+    return relative_to(root)(path)
+
+
+def relative_to(root: str) -> Callable[[str], str]:
+    """``relative`` for many files of one root, its prefix computed once."""
     base = os.path.abspath(root).rstrip(os.sep) + os.sep
-    if full.startswith(base):
-        return full[len(base) :].replace(os.sep, "/")
-    return Path(path).as_posix()
+
+    def rel(path: str) -> str:
+        # String arithmetic, not pathlib: this runs for every file of a scan.
+        full = os.path.abspath(path)
+        if full.startswith(base):
+            return full[len(base) :].replace(os.sep, "/")
+        return Path(path).as_posix()
+
+    return rel
 
 
 def digest(text: str) -> str:
@@ -82,6 +90,7 @@ def scan_files(
     engine, registry = project.engine, project.registry
     results: list[FileResult] = []
     skipped: list[tuple[str, str]] = []
+    relative_path = relative_to(root)
     for path in paths:
         language = registry.for_path(path)
         if language is None:
@@ -90,14 +99,14 @@ def scan_files(
         if not isinstance(loaded, SourceFile):
             skipped.append((path, loaded.reason))
             continue
-        rel = relative(path, root)
+        rel = relative_path(path)
         try:
             stat = os.stat(path)
             found = engine.check(Document(rel, loaded.text, language.id), with_fixes=with_fixes)
         except Exception as exc:  # one pathological file must not lose the whole scan
             skipped.append((path, f"internal error while scanning: {exc!r}"))
             continue
-        results.append(FileResult(rel, stat.st_size, stat.st_mtime_ns, digest(loaded.text), tuple(found)))
+        results.append(FileResult(rel, stat.st_size, stat.st_mtime_ns, loaded.hash, tuple(found)))
     return results, skipped
 
 
@@ -151,6 +160,8 @@ class ScanCache:
             gitignore = self.target.parent.parent / ".gitignore"
             if not gitignore.exists():
                 gitignore.write_text("# Written by homeostasis: local caches and statistics.\n*\n")
+            import tempfile  # only a run that writes a cache pays for it
+
             with tempfile.NamedTemporaryFile("wb", dir=self.target.parent, delete=False) as handle:
                 pickle.dump((time.time_ns(), self.entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(handle.name, self.target)
@@ -178,8 +189,12 @@ def scan(
     cache = ScanCache.open(Path(root), fingerprint(settings, rule_dirs, with_fixes)) if use_cache else None
     hits: list[FileResult] = []
     todo: list[str] = []
+    rank: dict[str, int] = {}
+    relative_path = relative_to(root)
     for path in files:
-        hit = cache.lookup(path, relative(path, root)) if cache is not None else None
+        rel = relative_path(path)
+        rank[rel] = len(rank)
+        hit = cache.lookup(path, rel) if cache is not None else None
         if hit is None:
             todo.append(path)
         else:
@@ -187,33 +202,95 @@ def scan(
     fresh, skipped = _analyse(todo, root, settings, rule_dirs, with_fixes, jobs)
     if cache is not None and fresh:
         cache.save(fresh)
-    findings = tuple(f for r in (*hits, *fresh) for f in r.findings)
+    # Workers and the cache return files in any order; the report follows the walk's.
+    ordered = sorted((*hits, *fresh), key=lambda r: rank.get(r.path, len(rank)))
+    findings = tuple(f for r in ordered for f in r.findings)
+    skipped.sort(key=lambda item: rank.get(relative_path(item[0]), len(rank)))
     return ScanResult(findings, tuple(skipped), len(hits) + len(fresh), len(hits))
 
 
 def _analyse(
     files: list[str], root: str, settings: Settings, rule_dirs: tuple[str, ...], with_fixes: bool, jobs: int
 ) -> tuple[list[FileResult], list[tuple[str, str]]]:
-    workers = jobs or (os.cpu_count() or 1)
-    if workers <= 1 or len(files) < PARALLEL_THRESHOLD:
+    workers = min(jobs or (os.cpu_count() or 1), len(files) // MIN_FILES_PER_WORKER)
+    if workers <= 1 or not hasattr(os, "fork"):
         return scan_files(files, root, settings, rule_dirs, with_fixes)
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    project = _project(settings, rule_dirs)  # built once here, inherited by forked workers
-    languages = {lang.id for lang in map(project.registry.for_path, files) if lang is not None}
+    project = _project(settings, rule_dirs)  # built once here, inherited by the forked workers
+    # By name only (answers the registry remembers): this only chooses what to compile early.
+    names = {os.path.basename(path) for path in files}
+    languages = {lang.id for lang in map(project.registry.for_path, names) if lang is not None}
     project.engine.prepare(languages)
-    chunks = [files[i : i + CHUNK] for i in range(0, len(files), CHUNK)]
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    results: list[FileResult] = []
-    skipped: list[tuple[str, str]] = []
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method)) as pool:
-        futures = [pool.submit(scan_files, chunk, root, settings, rule_dirs, with_fixes) for chunk in chunks]
-        for future in futures:
-            part, part_skipped = future.result()
-            results.extend(part)
-            skipped.extend(part_skipped)
+    shares = balanced_shares(files, workers)
+    children = [_fork_worker(share, root, settings, rule_dirs, with_fixes) for share in shares[1:]]
+    # This process takes the first share itself instead of idling while the workers run.
+    results, skipped = scan_files(shares[0], root, settings, rule_dirs, with_fixes)
+    for child, share in zip(children, shares[1:], strict=True):
+        part = _collect(child)
+        if part is None:  # the worker died (killed, out of memory): its share is done here
+            part = scan_files(share, root, settings, rule_dirs, with_fixes)
+        results.extend(part[0])
+        skipped.extend(part[1])
     return results, skipped
+
+
+def balanced_shares(files: Sequence[str], count: int) -> list[list[str]]:
+    """``files`` split into ``count`` shares of about equal bytes, biggest files placed first.
+
+    Parsing and matching cost grows with a file's size, so equal bytes mean the workers
+    finish together; a static split needs no coordination between processes.
+    """
+    sized = []
+    for path in files:
+        try:
+            size = os.stat(path).st_size
+        except OSError:
+            size = 0
+        sized.append((size, path))
+    sized.sort(reverse=True)
+    shares: list[list[str]] = [[] for _ in range(count)]
+    loads = [(0, index) for index in range(count)]  # a heap of (bytes so far, share)
+    for size, path in sized:
+        load, index = heapq.heappop(loads)
+        shares[index].append(path)
+        heapq.heappush(loads, (load + size, index))
+    return shares
+
+
+def _fork_worker(
+    share: list[str], root: str, settings: Settings, rule_dirs: tuple[str, ...], with_fixes: bool
+) -> tuple[int, int]:
+    """A forked process scanning ``share``; its results come back pickled through a pipe."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_end)
+        status = 1
+        try:
+            payload = pickle.dumps(
+                scan_files(share, root, settings, rule_dirs, with_fixes), pickle.HIGHEST_PROTOCOL
+            )
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(payload)
+            status = 0
+        finally:
+            # Never return into the parent's code, flush its buffers or run its exit handlers.
+            os._exit(status)
+    os.close(write_end)
+    return pid, read_end
+
+
+def _collect(child: tuple[int, int]) -> tuple[list[FileResult], list[tuple[str, str]]] | None:
+    pid, read_end = child
+    with os.fdopen(read_end, "rb") as pipe:
+        payload = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    if status != 0:
+        return None
+    try:
+        part: tuple[list[FileResult], list[tuple[str, str]]] = pickle.loads(payload)
+    except Exception:
+        return None
+    return part
 
 
 def in_shard(rel: str, index: int, count: int) -> bool:

@@ -32,12 +32,13 @@ new fields may be added)::
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from homeostasis.cli.output import display_path, dump_json
-from homeostasis.model import Finding, Fix, Severity, Span
+from homeostasis.model import Confidence, Finding, Fix, Severity, Span
 
 SCHEMA = "homeostasis-findings/1"
 
@@ -69,19 +70,18 @@ def _fix(fix: Fix, root: Path) -> dict[str, Any]:
     }
 
 
-def finding_json(finding: Finding, root: Path) -> dict[str, Any]:
+def finding_json(
+    finding: Finding, root: Path, shown: Callable[[str, Path], str] = display_path
+) -> dict[str, Any]:
     return {
-        "path": display_path(finding.path, root),
+        "path": shown(finding.path, root),
         "range": json_range(finding.span),
         "rule": finding.rule_id,
         "kind": finding.kind,
         "category": finding.category,
         "severity": finding.severity.value,
         "message": finding.message,
-        "confidence": {
-            "score": round(finding.confidence.score, 4),
-            "reasons": [{"text": r.text, "delta": round(r.delta, 4)} for r in finding.confidence.reasons],
-        },
+        "confidence": confidence_json(finding.confidence),
         "located": finding.located,
         "error_type": finding.error_type,
         "fixes": [_fix(fix, root) for fix in finding.fixes],
@@ -92,14 +92,30 @@ def finding_json(finding: Finding, root: Path) -> dict[str, Any]:
     }
 
 
+@lru_cache(maxsize=4096)
+def _confidence_json(confidence: Confidence) -> dict[str, Any]:
+    return {
+        "score": round(confidence.score, 4),
+        "reasons": [{"text": r.text, "delta": round(r.delta, 4)} for r in confidence.reasons],
+    }
+
+
+def confidence_json(confidence: Confidence) -> dict[str, Any]:
+    # Findings of one rule share their confidence; its JSON is built once (the encoder
+    # writes a shared dict as many times as it appears). A copy keeps callers free to edit.
+    return dict(_confidence_json(confidence))
+
+
 def render_json(findings: Sequence[Finding], *, root: Path, tool_version: str, pretty: bool = True) -> str:
+    shown = lru_cache(maxsize=None)(display_path)  # findings of one file share its path
+
     def count(severity: Severity) -> int:
         return sum(1 for f in findings if f.severity is severity)
 
     document = {
         "schema": SCHEMA,
         "tool": {"name": "homeostasis", "version": tool_version},
-        "findings": [finding_json(f, root) for f in findings],
+        "findings": [finding_json(f, root, shown) for f in findings],
         "summary": {
             "findings": len(findings),
             "errors": count(Severity.ERROR),
