@@ -332,7 +332,9 @@ def _moved(finding: Finding, span: Span) -> Finding:
 
 def _skip_reason(document: OpenDocument, view: EngineView) -> str | None:
     limit = view.settings.max_file_bytes
-    if len(document.text) > limit or (len(document.text) * 4 > limit and len(document.text.encode()) > limit):
+    text = document.text
+    # The snapshot's bytes, encoded once per version anyway, rather than encoding again.
+    if len(text) > limit or (len(text) * 4 > limit and len(document.snapshot().source) > limit):
         return f"larger than {limit} bytes (max-file-bytes)"
     if "\x00" in document.text:
         return "binary content (NUL characters)"
