@@ -112,6 +112,20 @@ def test_output_is_deterministic_and_order_independent(format: str) -> None:
     assert out(format) == out(format, list(reversed(findings())), documents=None)
 
 
+@pytest.mark.parametrize("format", ["json", "sarif"])
+@pytest.mark.parametrize("pretty", [False, True])
+def test_json_reports_are_ascii_and_read_back(format: str, pretty: bool) -> None:
+    # A message with characters outside ASCII is escaped: the report can be written to any
+    # terminal or file encoding, and reads back to the same text.
+    items = [*findings(), key_error(0, 1, path="src/naïve.py", message="KeyError: '🙂'")]
+    text = out(format, items, pretty=pretty)
+    assert text.isascii() and text.endswith("\n")
+    assert "\n  " in text if pretty else "\n" not in text[:-1]
+    assert "🙂" in json.dumps(json.loads(text), ensure_ascii=False)
+    plain = out(format, findings(), pretty=pretty)
+    assert plain.isascii() and json.loads(plain)
+
+
 class TestText:
     def test_lines_fixes_and_summary(self) -> None:
         assert out("text").splitlines() == [

@@ -90,7 +90,7 @@ class Engine:
             tree = language.parse(document)
         findings: list[Finding] = []
         for hit in self.pattern_hits(document, language, tree):
-            captures = dict(hit.captures)
+            captures = hit.captures
             finding = Finding(
                 rule_id=hit.rule.id,
                 kind="pattern",
@@ -178,11 +178,10 @@ class Engine:
 
     def _finish(self, document: Document, language: Language, findings: list[Finding]) -> list[Finding]:
         suppressions = read_suppressions(document, language.comment_prefix, self._known_ids)
-        kept = [
-            f
-            for f in findings
-            if not suppressions.silences(f) and f.confidence.score >= self.settings.confidence_threshold
-        ]
+        threshold = self.settings.confidence_threshold
+        kept = [f for f in findings if f.confidence.score >= threshold]
+        if suppressions.by_line:
+            kept = [f for f in kept if not suppressions.silences(f)]
         kept.extend(suppressions.problems)
         kept.sort(key=lambda f: (f.span.start.line, f.span.start.col, f.rule_id))
         return kept

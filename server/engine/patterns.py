@@ -46,11 +46,14 @@ def scan(
     if byte_range is not None:
         cursor.set_byte_range(*byte_range)
     best: dict[tuple[str, int, int], PatternHit] = {}
+    by_pattern, contexts = combined.by_pattern, combined.contexts
+    # Per rule, not per hit: a corpus can have tens of thousands of hits of a few rules.
+    evidence: dict[str, Evidence] = {}
     for pattern_index, captures in cursor.matches(tree.root_node):
         targets = captures.get("target")
         if not targets:
             continue
-        rule = combined.rule_for(pattern_index)
+        rule = by_pattern[pattern_index]
         target = targets[0]
         key = (rule.id, target.start_byte, target.end_byte)
         known = best.get(key)
@@ -60,17 +63,21 @@ def scan(
             continue
         nodes = {name: found[0] for name, found in captures.items() if found}
         texts = {name: node_text(node) for name, node in nodes.items()}
-        if not _constraints_hold(rule, texts):
+        assert rule.pattern is not None
+        if (rule.pattern.where or rule.pattern.where_not) and not _constraints_hold(rule, texts):
             continue
-        if rule.id in combined.contexts and not _context_holds(rule, target, combined.contexts[rule.id]):
+        if rule.id in contexts and not _context_holds(rule, target, contexts[rule.id]):
             continue
+        found = evidence.get(rule.id)
+        if found is None:
+            found = evidence[rule.id] = Evidence(rule.confidence)
         best[key] = PatternHit(
             rule=rule,
             target=target,
             span=node_span(document, target),
             captures=texts,
             capture_nodes=nodes,
-            evidence=Evidence(rule.confidence),
+            evidence=found,
         )
     yield from sorted(best.values(), key=lambda h: (h.target.start_byte, h.rule.id))
 

@@ -48,6 +48,8 @@ class CombinedQuery:
     contexts: dict[str, tuple[tree_sitter.Query | None, tree_sitter.Query | None]] = field(
         default_factory=dict
     )
+    # The rule of each pattern index, looked up once instead of for every match.
+    by_pattern: tuple[Rule, ...] = ()
 
     @staticmethod
     def build(cache: QueryCache, language: Language, rules: Sequence[Rule]) -> CombinedQuery:
@@ -70,9 +72,13 @@ class CombinedQuery:
                     cache.get(language, inside.query) if inside is not None else None,
                     cache.get(language, not_inside.query) if not_inside is not None else None,
                 )
-        return CombinedQuery(query, tuple(rules), tuple(starts), contexts)
+        by_pattern: tuple[Rule, ...] = ()
+        if query is not None:
+            by_pattern = tuple(
+                rules[bisect.bisect_right(starts, query.start_byte_for_pattern(index)) - 1]
+                for index in range(query.pattern_count)
+            )
+        return CombinedQuery(query, tuple(rules), tuple(starts), contexts, by_pattern)
 
     def rule_for(self, pattern_index: int) -> Rule:
-        assert self.query is not None
-        start = self.query.start_byte_for_pattern(pattern_index)
-        return self.rules[bisect.bisect_right(self.starts, start) - 1]
+        return self.by_pattern[pattern_index]

@@ -84,11 +84,13 @@ def finding_json(
         "confidence": confidence_json(finding.confidence),
         "located": finding.located,
         "error_type": finding.error_type,
-        "fixes": [_fix(fix, root) for fix in finding.fixes],
+        "fixes": [_fix(fix, root) for fix in finding.fixes] if finding.fixes else [],
         "related": [
-            {"path": display_path(r.path, root), "range": json_range(r.span), "message": r.message}
+            {"path": shown(r.path, root), "range": json_range(r.span), "message": r.message}
             for r in finding.related
-        ],
+        ]
+        if finding.related
+        else [],
     }
 
 
@@ -101,9 +103,9 @@ def _confidence_json(confidence: Confidence) -> dict[str, Any]:
 
 
 def confidence_json(confidence: Confidence) -> dict[str, Any]:
-    # Findings of one rule share their confidence; its JSON is built once (the encoder
-    # writes a shared dict as many times as it appears). A copy keeps callers free to edit.
-    return dict(_confidence_json(confidence))
+    """Shared between findings of equal confidence (the encoder writes it each time it
+    appears): built once per rule instead of once per finding. Not to be edited in place."""
+    return _confidence_json(confidence)
 
 
 def render_json(findings: Sequence[Finding], *, root: Path, tool_version: str, pretty: bool = True) -> str:
