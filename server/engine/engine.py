@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -11,7 +11,7 @@ from homeostasis.engine import patterns
 from homeostasis.engine.frameworks import FrameworkScope
 from homeostasis.engine.locate import find_line
 from homeostasis.engine.queries import QueryCache
-from homeostasis.engine.runtime import Failure, RuntimeHit, Site, captures_tuple, match_failure
+from homeostasis.engine.runtime import Failure, RuntimeHit, Site, by_type_name, captures_tuple, match_failure
 from homeostasis.engine.suppression import read_suppressions
 from homeostasis.fixes.build import FixSite, build_fixes, substitute
 from homeostasis.fixes.templates import TemplateLibrary
@@ -63,6 +63,7 @@ class Engine:
         self._known_ids = frozenset(r.id for r in rules)
         self._selected: dict[tuple[str, RuleKind], tuple[Rule, ...]] = {}
         self._groups: dict[str, tuple[tuple[tuple[str, ...], tuple[Rule, ...]], ...]] = {}
+        self._type_indexes: dict[str, Mapping[str, tuple[int, ...]]] = {}
         self.frameworks = FrameworkScope.of(rules.frameworks, self.settings)
 
     def with_settings(self, settings: Settings) -> Engine:
@@ -169,6 +170,14 @@ class Engine:
             self._groups[language_id] = groups
         return groups
 
+    def _type_index(self, language_id: str) -> Mapping[str, tuple[int, ...]]:
+        index = self._type_indexes.get(language_id)
+        if index is None:
+            index = self._type_indexes[language_id] = by_type_name(
+                self.rules_for(language_id, RuleKind.RUNTIME)
+            )
+        return index
+
     def rules_for(self, language_id: str, kind: RuleKind) -> tuple[Rule, ...]:
         """The enabled rules of a language and kind (settings are fixed for an engine's life)."""
         key = (language_id, kind)
@@ -229,7 +238,9 @@ class Engine:
                 # A cause raised wholly inside libraries (a socket error under a fetch) is
                 # placed where the project met it: the wrapping error's project frame.
                 site = final
-            hits = match_failure(failure, site, rules, language, self.queries, self.frameworks)
+            hits = match_failure(
+                failure, site, rules, language, self.queries, self.frameworks, self._type_index(language.id)
+            )
             for hit in hits:
                 findings.append(
                     self._runtime_finding(hit, failure, site, event, language, sources, with_fixes)

@@ -85,6 +85,16 @@ def type_matches(ancestors: Sequence[str], event_type: str, wanted: Sequence[str
     return False
 
 
+def by_type_name(rules: Sequence[Rule]) -> dict[str, tuple[int, ...]]:
+    """Positions in ``rules`` of the rules that name each error type (by its short name)."""
+    index: dict[str, list[int]] = {}
+    for position, rule in enumerate(rules):
+        assert rule.runtime is not None
+        for name in dict.fromkeys(n.rsplit(".", 1)[-1] for n in rule.runtime.error_types):
+            index.setdefault(name, []).append(position)
+    return {name: tuple(positions) for name, positions in index.items()}
+
+
 def match_failure(
     failure: Failure,
     site: Site,
@@ -92,10 +102,17 @@ def match_failure(
     language: Language,
     queries: QueryCache,
     scope: FrameworkScope,
+    index: Mapping[str, tuple[int, ...]] | None = None,
 ) -> list[RuntimeHit]:
-    """Every rule that explains this failure, refined ones replacing what they require."""
+    """Every rule that explains this failure, refined ones replacing what they require.
+
+    With ``index`` (``by_type_name(rules)``), only the rules naming the error's type or one
+    of its ancestors are tried, in their order, instead of every rule of the language."""
     hits: dict[str, RuntimeHit] = {}
     ancestors = scope.ancestors(language, failure.error_type)
+    if index is not None:
+        names = {*ancestors, failure.error_type.rsplit(".", 1)[-1]}
+        rules = [rules[i] for i in sorted({i for name in names for i in index.get(name, ())})]
     for rule in rules:
         assert rule.runtime is not None
         if not type_matches(ancestors, failure.error_type, rule.runtime.error_types):
