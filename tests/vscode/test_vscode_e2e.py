@@ -189,7 +189,11 @@ def workbench(
         browser = playwright.chromium.launch(
             executable_path=str(harness.CHROMIUM), args=harness.CHROMIUM_ARGS, timeout=30_000
         )
-        page = browser.new_page(viewport={"width": 1400, "height": 860})
+        # Reading a terminal without shell integration copies its buffer through the
+        # clipboard, which a browser only allows a page it was granted to.
+        page = browser.new_page(
+            viewport={"width": 1400, "height": 860}, permissions=["clipboard-read", "clipboard-write"]
+        )
         page.route("**/*", loopback_only)
         page.set_default_timeout(20_000)
         try:
