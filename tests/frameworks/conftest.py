@@ -94,6 +94,14 @@ class App:
         assert after != before and expected in after, after
         return after
 
+    def reports(self, *args: str, problem: str, not_yet: str) -> subprocess.CompletedProcess[str]:
+        """``python <args>`` prints ``problem`` on stderr and not yet ``not_yet`` (what it
+        prints once fixed). Returns the run, whose stderr the fix reads."""
+        done = self.run(*args)
+        assert problem in done.stderr, f"{args[-1]} should report the problem:\n{done.stdout}\n{done.stderr}"
+        assert not_yet not in done.stdout
+        return done
+
     def runs_clean(self, *args: str, prints: str, fixed: str, quiet: bool = True) -> None:
         """``python <args>`` succeeds and prints ``prints``; with ``quiet``, nothing on stderr."""
         done = self.run(*args)

@@ -51,9 +51,7 @@ def test_asyncio_problem_is_fixed(
     output: str,
 ) -> None:
     app = app_copy("asyncio")
-    first = app.run(script)
-    assert printed in first.stderr, f"{script} should report the problem:\n{first.stdout}\n{first.stderr}"
-    assert output not in first.stdout
+    first = app.reports(script, problem=printed, not_yet=output)
 
     after = app.fix_located(first.stderr, rule, where, script, expected)
     # With RuntimeWarnings as errors, a coroutine that is still never awaited would be reported.

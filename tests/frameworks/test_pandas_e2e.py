@@ -43,9 +43,7 @@ def test_pandas_problem_is_fixed(
     output: str,
 ) -> None:
     app = app_copy("pandas")
-    first = app.run(script)
-    assert printed in first.stderr, f"{script} should report the problem:\n{first.stdout}\n{first.stderr}"
-    assert output not in first.stdout
+    first = app.reports(script, problem=printed, not_yet=output)
 
     after = app.fix_located(first.stderr, rule, where, script, expected)
     app.runs_clean(script, prints=output, fixed=after)
