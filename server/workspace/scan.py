@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from homeostasis import __version__
+from homeostasis.fixes.edits import file_hash
 from homeostasis.model import Document, Finding, Settings
-from homeostasis.workspace.files import SourceFile, read_source
+from homeostasis.workspace.files import SourceFile, decode_source, read_source
 from homeostasis.workspace.project import Project, build_project
 
 # A worker is forked only for this many files to parse: fewer cost more to hand over than to scan.
@@ -77,10 +78,6 @@ def relative_to(root: str) -> Callable[[str], str]:
         return Path(path).as_posix()
 
     return rel
-
-
-def digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def scan_files(
@@ -142,10 +139,11 @@ class ScanCache:
         try:
             with open(path, "rb") as handle:
                 data = handle.read()
-            text = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+            text, _ = decode_source(data)
         except (OSError, UnicodeDecodeError):
             return None
-        if digest(text) != entry.digest:
+        # The same hash read_source gives a scanned file (FileResult.digest holds it).
+        if file_hash(text) != entry.digest:
             return None
         refreshed = FileResult(rel, stat.st_size, stat.st_mtime_ns, entry.digest, entry.findings)
         self.entries[rel] = refreshed
