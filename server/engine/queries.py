@@ -43,7 +43,6 @@ class QueryCache:
 class CombinedQuery:
     query: tree_sitter.Query | None
     rules: tuple[Rule, ...]
-    starts: tuple[int, ...]  # byte offset in the combined source where each rule's query starts
     # rule id -> compiled (inside, not-inside) context queries, for rules that have them
     contexts: dict[str, tuple[tree_sitter.Query | None, tree_sitter.Query | None]] = field(
         default_factory=dict
@@ -54,7 +53,7 @@ class CombinedQuery:
     @staticmethod
     def build(cache: QueryCache, language: Language, rules: Sequence[Rule]) -> CombinedQuery:
         parts: list[str] = []
-        starts: list[int] = []
+        starts: list[int] = []  # byte offset in the combined source where each rule's query starts
         offset = 0
         for rule in rules:
             assert rule.pattern is not None
@@ -78,7 +77,4 @@ class CombinedQuery:
                 rules[bisect.bisect_right(starts, query.start_byte_for_pattern(index)) - 1]
                 for index in range(query.pattern_count)
             )
-        return CombinedQuery(query, tuple(rules), tuple(starts), contexts, by_pattern)
-
-    def rule_for(self, pattern_index: int) -> Rule:
-        return self.by_pattern[pattern_index]
+        return CombinedQuery(query, tuple(rules), contexts, by_pattern)

@@ -102,18 +102,17 @@ def match_failure(
     language: Language,
     queries: QueryCache,
     scope: FrameworkScope,
-    index: Mapping[str, tuple[int, ...]] | None = None,
+    index: Mapping[str, tuple[int, ...]],
 ) -> list[RuntimeHit]:
     """Every rule that explains this failure, refined ones replacing what they require.
 
-    With ``index`` (``by_type_name(rules)``), only the rules naming the error's type or one
-    of its ancestors are tried, in their order, instead of every rule of the language."""
+    Only the rules ``index`` (``by_type_name(rules)``) lists for the error's type or one of
+    its ancestors are tried, in their order, instead of every rule of the language."""
     hits: dict[str, RuntimeHit] = {}
     ancestors = scope.ancestors(language, failure.error_type)
-    if index is not None:
-        names = {*ancestors, failure.error_type.rsplit(".", 1)[-1]}
-        rules = [rules[i] for i in sorted({i for name in names for i in index.get(name, ())})]
-    for rule in rules:
+    names = {*ancestors, failure.error_type.rsplit(".", 1)[-1]}
+    for position in sorted({i for name in names for i in index.get(name, ())}):
+        rule = rules[position]
         assert rule.runtime is not None
         if not type_matches(ancestors, failure.error_type, rule.runtime.error_types):
             continue

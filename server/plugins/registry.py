@@ -59,7 +59,7 @@ class Registry:
         for language in self.languages.values():
             if language.claims_path(path):
                 return language
-        name = path.replace("\\", "/").rpartition("/")[2]
+        name = path.rpartition("/")[2]  # for_path normalised the separators
         suffix = os.path.splitext(name)[1].lower()
         return self._by_suffix.get(suffix) if suffix else None
 

@@ -95,17 +95,13 @@ def finding_json(
 
 
 @lru_cache(maxsize=4096)
-def _confidence_json(confidence: Confidence) -> dict[str, Any]:
+def confidence_json(confidence: Confidence) -> dict[str, Any]:
+    """Shared between findings of equal confidence (the encoder writes it each time it
+    appears): built once per rule instead of once per finding. Not to be edited in place."""
     return {
         "score": round(confidence.score, 4),
         "reasons": [{"text": r.text, "delta": round(r.delta, 4)} for r in confidence.reasons],
     }
-
-
-def confidence_json(confidence: Confidence) -> dict[str, Any]:
-    """Shared between findings of equal confidence (the encoder writes it each time it
-    appears): built once per rule instead of once per finding. Not to be edited in place."""
-    return _confidence_json(confidence)
 
 
 def render_json(findings: Sequence[Finding], *, root: Path, tool_version: str, pretty: bool = True) -> str:
